@@ -1,0 +1,15 @@
+import { serialization } from '@tensorflow/tfjs-core';
+import { NoiseLayer } from './noise-layer';
+
+let registered = false;
+
+/**
+ * Registers the anl layers with tfjs's serialization map so `loadLayersModel` and
+ * `tf.models.modelFromJSON` can rebuild them (tfjs cannot be given custom objects when loading).
+ * Idempotent; the package entry calls it on import.
+ */
+export function registerAnlLayers(): void {
+  if (registered) return;
+  serialization.registerClass(NoiseLayer, 'anl', 'Noise');
+  registered = true;
+}
