@@ -1,0 +1,1 @@
+export { TfjsTensorOps, tfjsOps } from './tfjs-tensor-ops';
