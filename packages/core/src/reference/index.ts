@@ -1,1 +1,2 @@
-export {};
+export type { RefTensor } from './ref-tensor';
+export { ReferenceTensorOps, referenceOps, type ReferenceTensorOpsOptions } from './reference-tensor-ops';

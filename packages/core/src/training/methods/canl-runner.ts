@@ -1,0 +1,110 @@
+import { AnlError } from '../../errors';
+import { anlNoise } from '../../noise/anl-noise';
+import { ClassGradientCache } from '../../noise/class-gradient-cache';
+import { sampleClippedGaussianR } from '../../noise/sample-clipped-gaussian-r';
+import { shapesEqual } from '../../shape';
+import type { TensorOpsV1 } from '../../tensor-ops';
+import { applyWeightGradients, disposeResult, runPass } from '../pass';
+import type { NoiseScale } from '../noise-scale';
+import type { NoisePointInfo, PassResult } from '../trainable-model';
+import type { MethodRunner, StepContext } from './method-runner';
+
+/**
+ * CANL, Algorithm 2: one pass per batch. The direction of each sample's noise comes from its class's
+ * cached gradient (zero for a class not seen yet), the scale from s(h) of the current batch; the
+ * pass returns both weight and noise gradients; after the optimizer update, each class present
+ * stores the gradient of one random sample of that class.
+ */
+export class CanlRunner<T> implements MethodRunner<T> {
+  private cache: ClassGradientCache<T> | null = null;
+
+  constructor(
+    private readonly ops: TensorOpsV1<T>,
+    private readonly scale: NoiseScale<T>,
+    private readonly numClasses: number,
+  ) {}
+
+  /** The class cache (created on the first step from the model's noise points), for inspection. */
+  get classCache(): ClassGradientCache<T> | null {
+    return this.cache;
+  }
+
+  step(ctx: StepContext<T>): T {
+    const { ops, model, batch, settings, rng } = ctx;
+    const labels = ctx.labels as Int32Array;
+    const cache = this.cacheFor(model.noisePoints);
+    let result: PassResult<T, unknown> | undefined;
+    const newTables: T[] = [];
+    try {
+      result = runPass(model, {
+        x: batch.x,
+        y: batch.y,
+        batchSize: batch.batchSize,
+        noise: (t, h) =>
+          ops.tidy(() => {
+            const s = this.scale.scaleFor(t, h);
+            const g = cache.gather(t, labels);
+            const r = ops.fromArray(sampleClippedGaussianR(rng, batch.batchSize, settings.eps), [
+              batch.batchSize,
+            ]);
+            return anlNoise(ops, g, r, s);
+          }),
+        weightGradients: true,
+        noiseGradients: true,
+      });
+      // Build the new cache tables before the update so nothing can fail after it.
+      const grads = result.noiseGradients as readonly T[];
+      for (let t = 0; t < grads.length; t++)
+        newTables.push(ops.keep(cache.nextTable(t, grads[t], labels, rng)));
+      ops.dispose(grads);
+      const pass = result;
+      result = undefined;
+      try {
+        applyWeightGradients(model, pass);
+      } catch (error) {
+        ops.dispose(pass.loss);
+        throw error;
+      }
+      newTables.forEach((table, t) => {
+        cache.commit(t, table);
+      });
+      newTables.length = 0;
+      this.scale.commit();
+      return pass.loss;
+    } catch (error) {
+      if (result !== undefined) disposeResult(model, result);
+      ops.dispose(newTables);
+      this.scale.discard();
+      throw error;
+    }
+  }
+
+  private cacheFor(points: readonly NoisePointInfo[]): ClassGradientCache<T> {
+    if (this.cache === null) {
+      this.cache = new ClassGradientCache(this.ops, {
+        numClasses: this.numClasses,
+        sampleShapes: points.map((p) => p.sampleShape),
+      });
+    } else if (
+      this.cache.numLayers !== points.length ||
+      points.some((p, t) => !shapesEqual(p.sampleShape, this.cache!.sampleShapes[t]))
+    ) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        "model's noise points differ from the ones this CANL algorithm's class cache was built for; create a new algorithm per model",
+        { argument: 'model' },
+      );
+    }
+    return this.cache;
+  }
+
+  stateBytes(): number {
+    return (this.cache?.memoryBytes() ?? 0) + this.scale.stateBytes();
+  }
+
+  dispose(): void {
+    this.cache?.dispose();
+    this.cache = null;
+    this.scale.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+import { gaussianNoise } from '../../noise/gaussian-noise';
+import { applyWeightGradients, runPass } from '../pass';
+import type { NoiseScale } from '../noise-scale';
+import type { MethodRunner, StepContext } from './method-runner';
+
+/** The Gaussian baseline: eta ~ N(0, (eps/4)^2) per element (optionally times s(h)), one pass. */
+export class GaussianRunner<T> implements MethodRunner<T> {
+  constructor(
+    private readonly scale: NoiseScale<T>,
+    private readonly scaleByStd: boolean,
+  ) {}
+
+  step(ctx: StepContext<T>): T {
+    const { ops, model, batch, settings, rng } = ctx;
+    try {
+      const result = runPass(model, {
+        x: batch.x,
+        y: batch.y,
+        batchSize: batch.batchSize,
+        noise: (t, h) => {
+          const seed = rng.nextUint32();
+          if (!this.scaleByStd) return gaussianNoise(ops, ops.shape(h), settings.eps, seed);
+          return ops.tidy(() =>
+            gaussianNoise(ops, ops.shape(h), settings.eps, seed, this.scale.scaleFor(t, h)),
+          );
+        },
+        weightGradients: true,
+        noiseGradients: false,
+      });
+      try {
+        applyWeightGradients(model, result);
+      } catch (error) {
+        ops.dispose(result.loss);
+        throw error;
+      }
+      this.scale.commit();
+      return result.loss;
+    } catch (error) {
+      this.scale.discard();
+      throw error;
+    }
+  }
+
+  stateBytes(): number {
+    return this.scale.stateBytes();
+  }
+
+  dispose(): void {
+    this.scale.dispose();
+  }
+}
