@@ -1,1 +1,24 @@
-export {};
+export {
+  type BatchTransform,
+  type FgsmAdversarialTrainingOptions,
+  fgsmAdversarialTraining,
+  type PgdAdversarialTrainingOptions,
+  pgdAdversarialTraining,
+  type TrainingBatch,
+} from './adversarial-training';
+export { assertInBounds, type Bounds, validateBounds } from './bounds';
+export type { Classifier } from './classifier';
+export { deltaToEps, resolveStrength, resolveStrengths, type Strength, type Strengths } from './epsilon';
+export { type EvaluateRobustnessOptions, evaluateRobustness, type LabelledData } from './evaluate-robustness';
+export { type FgsmOptions, type FgsmSweepOptions, type FgsmTargeting, fgsm, fgsmSweep } from './fgsm';
+export { formatRobustnessTable, type NamedRobustnessReport } from './format-robustness-table';
+export type { LabelsInput } from './labels';
+export {
+  classifierFromLayersModel,
+  type LayersModelClassifierOptions,
+  type PerSampleLoss,
+  softmaxCrossEntropy,
+} from './layers-model-classifier';
+export { type PgdNorm, type PgdOptions, pgd } from './pgd';
+export type { RobustnessAttack, RobustnessReport, RobustnessRow } from './robustness-report';
+export { type Renormalization, type UniformNoiseOptions, uniformNoise } from './uniform-noise';

@@ -1,0 +1,167 @@
+import { AnlError, invalidArgument } from '@anl/core';
+import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { type Bounds, validateBounds } from './bounds';
+import type { Classifier } from './classifier';
+import { resolveStrength, type Strength } from './epsilon';
+import { fgsm } from './fgsm';
+import { classifierFromLayersModel, type LayersModelClassifierOptions } from './layers-model-classifier';
+import { type PgdNorm, pgd } from './pgd';
+
+/** One training batch: inputs and targets (one-hot [B, C] or class indices [B]). */
+export interface TrainingBatch {
+  xs: Tensor;
+  ys: Tensor;
+}
+
+/**
+ * The `batchTransform` hook of `trainWithNoise` (@anl/tfjs): returns NEW tensors (the caller disposes
+ * them) and leaves the given batch alone.
+ */
+export type BatchTransform = (batch: TrainingBatch) => TrainingBatch;
+
+interface CommonAdversarialTrainingOptions {
+  /** The model's valid input range. */
+  bounds: Bounds;
+  /**
+   * Which labels the adversarial examples are made against: the batch's true labels, or the model's
+   * own predictions (avoids label leaking; the PNI authors' choice).
+   */
+  labels?: 'true' | 'predicted';
+  /** Run the model in training mode while attacking (keep noise on: PNI). Default false. */
+  training?: boolean;
+  /** Passed to classifierFromLayersModel. */
+  outputs?: LayersModelClassifierOptions['outputs'];
+}
+
+export type FgsmAdversarialTrainingOptions = Strength & CommonAdversarialTrainingOptions;
+
+export type PgdAdversarialTrainingOptions = Strength &
+  CommonAdversarialTrainingOptions & {
+    steps: number;
+    stepSize: number;
+    norm?: PgdNorm;
+    randomStart?: boolean;
+    /** Seed of the random starts; batch k uses seed + k, so runs repeat exactly. */
+    seed?: number;
+  };
+
+function labelIndices(ys: Tensor, numClasses: number): Tensor1D {
+  if (ys.rank === 2) {
+    if (ys.shape[1] !== numClasses) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `batch.ys must be one-hot [B, ${numClasses}] or class indices [B], got shape [${ys.shape.join(', ')}]`,
+        { argument: 'batch.ys' },
+      );
+    }
+    return tf.tidy(() => tf.argMax(ys, 1) as Tensor1D);
+  }
+  if (ys.rank === 1) return tf.cast(ys, 'int32') as Tensor1D;
+  throw new AnlError(
+    'SHAPE_MISMATCH',
+    `batch.ys must be one-hot [B, ${numClasses}] or class indices [B], got shape [${ys.shape.join(', ')}]`,
+    { argument: 'batch.ys' },
+  );
+}
+
+function checkBatch(batch: TrainingBatch): void {
+  if (batch == null || !(batch.xs instanceof tf.Tensor) || !(batch.ys instanceof tf.Tensor)) {
+    invalidArgument('batch', 'an object { xs, ys } of tfjs tensors', batch);
+  }
+  if (batch.xs.shape[0] !== batch.ys.shape[0]) {
+    throw new AnlError(
+      'SHAPE_MISMATCH',
+      `batch.ys must have one row per input (${batch.xs.shape[0]}), got ${batch.ys.shape[0]}`,
+      { argument: 'batch.ys' },
+    );
+  }
+}
+
+/** Clean batch followed by its adversarial copy: with a mean loss, 0.5·clean + 0.5·adversarial. */
+function mixWithAdversarial(
+  classifier: Classifier,
+  batch: TrainingBatch,
+  useTrueLabels: boolean,
+  attack: (x: Tensor, labels: Tensor1D | undefined) => Tensor,
+): TrainingBatch {
+  checkBatch(batch);
+  const labels = useTrueLabels ? labelIndices(batch.ys, classifier.numClasses) : undefined;
+  try {
+    const adversarial = attack(batch.xs, labels);
+    const out = tf.tidy(() => ({
+      xs: tf.concat([batch.xs, adversarial]),
+      ys: tf.concat([batch.ys, batch.ys]),
+    }));
+    adversarial.dispose();
+    return out;
+  } finally {
+    labels?.dispose();
+  }
+}
+
+function checkLabelsMode(value: unknown, fallback: 'true' | 'predicted'): boolean {
+  const mode = value ?? fallback;
+  if (mode !== 'true' && mode !== 'predicted')
+    invalidArgument('options.labels', "'true' or 'predicted'", value);
+  return mode === 'true';
+}
+
+/**
+ * Goodfellow et al.'s adversarial training as a batchTransform: every batch is trained on together
+ * with its FGSM copy made against the CURRENT weights (the ANL paper's "AT eps=0.05" row).
+ * Default labels: the true ones (Goodfellow); 'predicted' avoids label leaking.
+ */
+export function fgsmAdversarialTraining(
+  model: LayersModel,
+  options: FgsmAdversarialTrainingOptions,
+): BatchTransform {
+  if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
+  const bounds = validateBounds(options.bounds, 'options.bounds');
+  const { eps } = resolveStrength(options, bounds, 'options');
+  const useTrueLabels = checkLabelsMode(options.labels, 'true');
+  const classifier = classifierFromLayersModel(model, {
+    bounds,
+    training: options.training,
+    outputs: options.outputs,
+  });
+  return (batch) =>
+    mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) => fgsm(classifier, x, { eps, labels }));
+}
+
+/**
+ * Madry-style PGD adversarial training as a batchTransform (the PNI authors' setting: L∞ eps 8/255,
+ * 7 steps of 0.01, random start, [0, 1]); adversarial examples against the model's own predictions
+ * by default. Loss 0.5·clean + 0.5·adversarial through the concatenated batch.
+ */
+export function pgdAdversarialTraining(
+  model: LayersModel,
+  options: PgdAdversarialTrainingOptions,
+): BatchTransform {
+  if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
+  const bounds = validateBounds(options.bounds, 'options.bounds');
+  const { eps } = resolveStrength(options, bounds, 'options');
+  const useTrueLabels = checkLabelsMode(options.labels, 'predicted');
+  const { steps, stepSize, norm, randomStart } = options;
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) invalidArgument('options.seed', 'an integer', seed);
+  const classifier = classifierFromLayersModel(model, {
+    bounds,
+    training: options.training,
+    outputs: options.outputs,
+  });
+  // Check steps / stepSize / norm now, not at the first batch.
+  const probe = { eps, steps, stepSize, norm, randomStart, seed };
+  if (!Number.isInteger(steps) || steps < 1) invalidArgument('options.steps', 'an integer >= 1', steps);
+  if (typeof stepSize !== 'number' || !Number.isFinite(stepSize) || stepSize <= 0) {
+    invalidArgument('options.stepSize', 'a finite number > 0 (input units)', stepSize);
+  }
+  if (norm !== undefined && norm !== 'linf' && norm !== 'l2')
+    invalidArgument('options.norm', "'linf' or 'l2'", norm);
+  let batchIndex = 0;
+  return (batch) =>
+    mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) =>
+      pgd(classifier, x, { ...probe, labels, seed: seed + batchIndex++ }),
+    );
+}

@@ -1,0 +1,52 @@
+import { AnlError, invalidArgument } from '@anl/core';
+import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertInBounds, validateBounds } from './bounds';
+import type { Classifier } from './classifier';
+import { type LabelsInput, toLabelTensor } from './labels';
+
+/** Checks the classifier and a batch `x` [B, ...] before an attack touches anything. */
+export function checkAttackInput(classifier: Classifier, x: unknown): asserts x is Tensor {
+  if (
+    classifier == null ||
+    typeof classifier.lossGradient !== 'function' ||
+    typeof classifier.predict !== 'function' ||
+    !Array.isArray(classifier.bounds)
+  ) {
+    invalidArgument('classifier', 'a Classifier (bounds, logits, lossGradient, predict)', classifier);
+  }
+  validateBounds(classifier.bounds, 'classifier.bounds');
+  if (!(x instanceof tf.Tensor)) invalidArgument('x', 'a tfjs Tensor of shape [B, ...]', x);
+  if (x.rank < 2) {
+    throw new AnlError(
+      'SHAPE_MISMATCH',
+      `x must be a batch of shape [B, ...], got shape [${x.shape.join(', ')}]`,
+      {
+        argument: 'x',
+      },
+    );
+  }
+  if (x.dtype !== 'float32') invalidArgument('x', 'a float32 tensor', x.dtype);
+  assertInBounds(x, classifier.bounds, 'x');
+}
+
+/**
+ * The labels an attack follows: the given ones (checked), or the model's own predictions when omitted
+ * (ART's y=None: avoids label leaking). Returns int32 [B]; the caller disposes it.
+ */
+export function attackLabels(
+  classifier: Classifier,
+  x: Tensor,
+  labels: LabelsInput | undefined,
+  argument: string,
+): Tensor1D {
+  if (labels === undefined) return classifier.predict(x);
+  return toLabelTensor(labels, x.shape[0], classifier.numClasses, argument);
+}
+
+/** Checks a value that must be a boolean when present. */
+export function optionalBoolean(value: unknown, argument: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') invalidArgument(argument, 'true or false', value);
+  return value;
+}

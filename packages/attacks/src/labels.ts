@@ -1,0 +1,51 @@
+import { AnlError, invalidArgument } from '@anl/core';
+import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Class labels for a batch: integer class indices, shape [B] (a tensor or a plain array). */
+export type LabelsInput = Tensor | ArrayLike<number>;
+
+/**
+ * Checks `labels` against the batch size and the number of classes and returns them as an int32
+ * tensor [B] the caller owns. Nothing is created when the check fails.
+ */
+export function toLabelTensor(
+  labels: LabelsInput,
+  batchSize: number,
+  numClasses: number,
+  argument: string,
+): Tensor1D {
+  let values: ArrayLike<number>;
+  if (labels instanceof tf.Tensor) {
+    if (labels.rank !== 1) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `${argument} must be class indices of shape [${batchSize}], got shape [${labels.shape.join(', ')}]`,
+        { argument },
+      );
+    }
+    values = labels.dataSync();
+  } else if (labels != null && typeof (labels as ArrayLike<number>).length === 'number') {
+    values = labels;
+  } else {
+    return invalidArgument(argument, 'class indices (a tensor or an array of integers)', labels);
+  }
+  if (values.length !== batchSize) {
+    throw new AnlError(
+      'SHAPE_MISMATCH',
+      `${argument} must have one label per input (length ${batchSize}), got length ${values.length}`,
+      { argument },
+    );
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
+      throw new AnlError(
+        'INVALID_LABELS',
+        `${argument}[${i}] must be an integer class index in [0, ${numClasses}), got ${String(v)}`,
+        { argument },
+      );
+    }
+  }
+  return tf.tensor1d(Array.from(values), 'int32');
+}
