@@ -1,4 +1,7 @@
 import { defineConfig } from 'tsup';
 import { anlTsupPreset } from '../../tsup.preset';
 
-export default defineConfig(anlTsupPreset({"index":"src/index.ts","node":"src/node/index.ts"}));
+// shims: import.meta.url in the CJS build, used to find the embedded data folder.
+export default defineConfig(
+  anlTsupPreset({ index: 'src/index.ts', node: 'src/node/index.ts' }, { shims: true }),
+);
