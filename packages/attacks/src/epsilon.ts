@@ -37,7 +37,7 @@ export function resolveStrength(
   if (hasEps === hasDelta) {
     throw new AnlError(
       'INVALID_ARGUMENT',
-      `${prefix} must give exactly one of eps (input units) or delta (0-255 pixel scale), got ${
+      `exactly one of ${prefix}.eps (input units) or ${prefix}.delta (0-255 pixel scale) must be given, got ${
         hasEps ? 'both' : 'neither'
       }`,
       { argument: `${prefix}.${hasEps ? 'delta' : 'eps'}` },
@@ -59,7 +59,7 @@ export function resolveStrengths(
   if (hasEps === hasDelta) {
     throw new AnlError(
       'INVALID_ARGUMENT',
-      `${prefix} must give exactly one of epsilons (input units) or deltas (0-255 pixel scale), got ${
+      `exactly one of ${prefix}.epsilons (input units) or ${prefix}.deltas (0-255 pixel scale) must be given, got ${
         hasEps ? 'both' : 'neither'
       }`,
       { argument: `${prefix}.${hasEps ? 'deltas' : 'epsilons'}` },

@@ -47,7 +47,7 @@ export type EvaluateRobustnessOptions = Strengths & {
 function trueLabels(data: LabelledData, numClasses: number): Tensor1D {
   const n = data.xs.shape[0];
   if ((data.ys === undefined) === (data.labels === undefined)) {
-    throw new AnlError('INVALID_ARGUMENT', 'data must give exactly one of ys or labels', {
+    throw new AnlError('INVALID_ARGUMENT', 'exactly one of data.ys or data.labels must be given', {
       argument: 'data.labels',
     });
   }
@@ -129,9 +129,13 @@ export async function evaluateRobustness(
   }
   const relativeStepSize = options.relativeStepSize ?? 2.5 / steps;
   if (options.stepSize !== undefined && options.relativeStepSize !== undefined) {
-    throw new AnlError('INVALID_ARGUMENT', 'options must give at most one of stepSize or relativeStepSize', {
-      argument: 'options.relativeStepSize',
-    });
+    throw new AnlError(
+      'INVALID_ARGUMENT',
+      'at most one of options.stepSize or options.relativeStepSize may be given',
+      {
+        argument: 'options.relativeStepSize',
+      },
+    );
   }
   if (!(relativeStepSize > 0)) invalidArgument('options.relativeStepSize', 'a number > 0', relativeStepSize);
   const layer = options.activationLayer;
