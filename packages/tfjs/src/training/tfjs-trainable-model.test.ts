@@ -1,0 +1,294 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { AnlError, type PassRequest } from '@anl/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { layers, sequential } from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { noiseLayer } from '../layers/noise-layer';
+import { pseudoRandom, tinyConvModel, tinyData, tinyDenseModel, weightValues } from './test-models';
+import { TfjsTrainableModel } from './tfjs-trainable-model';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function request(
+  x: tf.Tensor,
+  y: tf.Tensor,
+  noise: PassRequest<tf.Tensor>['noise'],
+  weightGradients: boolean,
+  noiseGradients: boolean,
+): PassRequest<tf.Tensor> {
+  return { x, y, batchSize: x.shape[0], noise, weightGradients, noiseGradients };
+}
+
+const noNoise = () => null;
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('TfjsTrainableModel', () => {
+  it('lists the noise layers as noise points with their per-sample shapes, in forward order', () => {
+    const model = tinyDenseModel({ hidden: 6 });
+    const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });
+    expect(trainable.noisePoints.map((p) => p.sampleShape)).toEqual([[6], [6]]);
+    expect(trainable.noisePoints.map((p) => p.name)).toEqual(
+      model.layers.filter((l) => l.getClassName() === 'anl>Noise').map((l) => l.name),
+    );
+    const conv = new TfjsTrainableModel(tinyConvModel(), { optimizer: tf.train.sgd(0.1) });
+    expect(conv.noisePoints[0].sampleShape).toEqual([6, 6, 4]);
+  });
+
+  it('adds eta as a constant: a noise computed from h gives the same weight gradients as that noise precomputed', () => {
+    const model = tinyDenseModel();
+    const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(6, [4], 3);
+    // eta = 3h at the first point. If gradient flowed through eta, dJ/dh would be 4x dJ/dh_hat.
+    const recorded: tf.Tensor[] = [];
+    const fromH = trainable.doPass(
+      request(
+        xs,
+        ys,
+        (t, h) => {
+          if (t !== 0) return null;
+          const eta = tf.mul(h, 3);
+          recorded.push(tf.keep(eta.clone()));
+          return eta;
+        },
+        true,
+        false,
+      ),
+    );
+    const constant = recorded[0];
+    const precomputed = trainable.doPass(request(xs, ys, (t) => (t === 0 ? constant : null), true, false));
+    expect(fromH.loss.dataSync()[0]).toBeCloseTo(precomputed.loss.dataSync()[0], 6);
+    for (const name of Object.keys(precomputed.weightGradients!)) {
+      const a = fromH.weightGradients![name].dataSync();
+      const b = precomputed.weightGradients![name].dataSync();
+      expect(maxAbsDiff(a, b)).toBeLessThan(1e-6);
+    }
+    tf.dispose([fromH.loss, precomputed.loss, constant, xs, ys]);
+    trainable.disposeGradients(fromH.weightGradients!);
+    trainable.disposeGradients(precomputed.weightGradients!);
+  });
+
+  it('the noise layer outputs h + eta exactly', () => {
+    // input -> dense -> noise is the output, so the prediction observer sees h + eta.
+    const model = sequential({ layers: [layers.dense({ inputShape: [4], units: 5 }), noiseLayer()] });
+    const trainable = new TfjsTrainableModel(model, {
+      optimizer: tf.train.sgd(0.1),
+      loss: 'meanSquaredError',
+    });
+    const xs = tf.tensor2d(pseudoRandom(12, 3), [3, 4]);
+    const ys = tf.zeros([3, 5]);
+    const eta = tf.tensor2d([
+      [0.5, -1, 0, 2, 0.25],
+      [1, 1, 1, 1, 1],
+      [-3, 0, 0, 0, 7],
+    ]);
+    let h: Float32Array | undefined;
+    let out: Float32Array | undefined;
+    trainable.predictionObserver = (_y, yPred) => {
+      out = yPred.dataSync() as Float32Array;
+    };
+    const result = trainable.doPass(
+      request(
+        xs,
+        ys,
+        (_t, hh) => {
+          h = hh.dataSync() as Float32Array;
+          return eta;
+        },
+        true,
+        false,
+      ),
+    );
+    const expected = Float32Array.from(h!, (v, i) => v + eta.dataSync()[i]);
+    expect(maxAbsDiff(out!, expected)).toBeLessThan(1e-6);
+    // And h is the dense layer's output: x W + b.
+    const plain = model.layers[0].apply(xs) as tf.Tensor;
+    expect(maxAbsDiff(h!, plain.dataSync())).toBeLessThan(1e-6);
+    trainable.disposeGradients(result.weightGradients!);
+    tf.dispose([result.loss, eta, xs, ys, plain]);
+  });
+
+  it('dJ/dh_hat at a noise point matches a central finite difference of the loss', () => {
+    const trainable = new TfjsTrainableModel(tinyDenseModel({ seed: 3 }), { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(4, [4], 3, 11);
+    const pass = trainable.doPass(request(xs, ys, noNoise, false, true));
+    expect(pass.weightGradients).toBeUndefined();
+    const grads = pass.noiseGradients!.map((g) => g.dataSync());
+    const delta = 1e-2;
+    for (const point of [0, 1]) {
+      const size = grads[point].length;
+      for (const element of [0, 3, 7, size - 1]) {
+        const lossWith = (sign: number) => {
+          const bump = tf.buffer([4, 5]);
+          bump.values[element] = sign * delta;
+          const eta = bump.toTensor();
+          const r = trainable.doPass(request(xs, ys, (t) => (t === point ? eta : null), false, false));
+          const value = r.loss.dataSync()[0];
+          tf.dispose([r.loss, eta]);
+          return value;
+        };
+        const numeric = (lossWith(1) - lossWith(-1)) / (2 * delta);
+        expect(Math.abs(numeric - grads[point][element])).toBeLessThan(2e-3 + 0.02 * Math.abs(numeric));
+      }
+    }
+    tf.dispose([pass.loss, ...pass.noiseGradients!, xs, ys]);
+  });
+
+  it('one backward pass gives both weight and noise gradients, equal to those of separate passes', () => {
+    const trainable = new TfjsTrainableModel(tinyDenseModel({ seed: 5 }), { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(5, [4], 3, 5);
+    const eta = tf.fill([5, 5], 0.1);
+    const noise = (t: number) => (t === 1 ? eta : null);
+    const both = trainable.doPass(request(xs, ys, noise, true, true));
+    const weightsOnly = trainable.doPass(request(xs, ys, noise, true, false));
+    const noiseOnly = trainable.doPass(request(xs, ys, noise, false, true));
+    for (const name of Object.keys(weightsOnly.weightGradients!)) {
+      expect(
+        maxAbsDiff(both.weightGradients![name].dataSync(), weightsOnly.weightGradients![name].dataSync()),
+      ).toBeLessThan(1e-7);
+    }
+    both.noiseGradients!.forEach((g, i) => {
+      expect(maxAbsDiff(g.dataSync(), noiseOnly.noiseGradients![i].dataSync())).toBeLessThan(1e-7);
+    });
+    for (const r of [both, weightsOnly, noiseOnly]) {
+      tf.dispose([r.loss, ...(r.noiseGradients ?? [])]);
+      if (r.weightGradients) trainable.disposeGradients(r.weightGradients);
+    }
+    tf.dispose([eta, xs, ys]);
+  });
+
+  it('a noise-gradient-only pass (ANL round 1) runs no weight-gradient kernels; a weight pass does', async () => {
+    // conv -> noise -> relu -> conv -> noise -> relu -> flatten -> dense: layers on both sides of the noise.
+    const trainable = new TfjsTrainableModel(tinyConvModel(), { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(4, [8, 8, 1], 3);
+    const kernelsOf = async (weightGradients: boolean, noiseGradients: boolean) => {
+      const info = await tf.profile(() => {
+        const r = trainable.doPass(request(xs, ys, noNoise, weightGradients, noiseGradients));
+        tf.dispose([r.loss, ...(r.noiseGradients ?? [])]);
+        if (r.weightGradients) trainable.disposeGradients(r.weightGradients);
+      });
+      const count = (name: string) => info.kernels.filter((k) => k.name === name).length;
+      return {
+        filter: count('Conv2DBackpropFilter'),
+        input: count('Conv2DBackpropInput'),
+        matMul: count('BatchMatMul'),
+      };
+    };
+    const round1 = await kernelsOf(false, true);
+    const round2 = await kernelsOf(true, false);
+    expect(round1.filter).toBe(0);
+    // Only the second conv's input gradient is needed to reach the first noise point.
+    expect(round1.input).toBe(1);
+    // Round 2: both filters; still no input gradient for the first conv (its input is the data).
+    expect(round2.filter).toBe(2);
+    expect(round2.input).toBe(1);
+    // Dense: forward + dJ/dinput in round 1; forward + dJ/dinput + dJ/dkernel in round 2.
+    expect(round1.matMul).toBe(2);
+    expect(round2.matMul).toBe(3);
+    tf.dispose([xs, ys]);
+  });
+
+  it('rejects noise of the wrong shape with SHAPE_MISMATCH', () => {
+    const trainable = new TfjsTrainableModel(tinyDenseModel(), { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(3, [4], 3);
+    const wrong = tf.zeros([3, 4]);
+    const before = tf.memory().numTensors;
+    expect(() => trainable.doPass(request(xs, ys, () => wrong, true, true))).toThrowError(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([wrong, xs, ys]);
+  });
+
+  it('a throwing optimizer leaves the weights as they were', () => {
+    const model = tinyDenseModel();
+    // Updates the first weight, then fails: the model must roll the first weight back.
+    const failing = {
+      applyGradients(grads: tf.NamedTensorMap) {
+        const name = Object.keys(grads)[0];
+        const variable = tf.engine().registeredVariables[name];
+        variable.assign(tf.add(variable, 1));
+        throw new Error('optimizer failed');
+      },
+    } as unknown as tf.Optimizer;
+    const trainable = new TfjsTrainableModel(model, { optimizer: failing });
+    const { xs, ys } = tinyData(3, [4], 3);
+    const before = weightValues(model);
+    const r = trainable.doPass(request(xs, ys, noNoise, true, false));
+    expect(() => trainable.doApplyGradients(r.weightGradients!)).toThrow('optimizer failed');
+    weightValues(model).forEach((w, i) => {
+      expect(Array.from(w)).toEqual(Array.from(before[i]));
+    });
+    trainable.disposeGradients(r.weightGradients!);
+    tf.dispose([r.loss, xs, ys]);
+  });
+
+  it('applies gradients with the optimizer: one SGD step moves each weight by -lr * gradient', () => {
+    const model = tinyDenseModel();
+    const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.5) });
+    const { xs, ys } = tinyData(3, [4], 3);
+    const before = weightValues(model);
+    const r = trainable.doPass(request(xs, ys, noNoise, true, false));
+    const grads = trainable.trainableVariables().map((v) => r.weightGradients![v.name].dataSync());
+    trainable.doApplyGradients(r.weightGradients!);
+    weightValues(model).forEach((w, i) => {
+      const expected = Float32Array.from(before[i], (v, j) => v - 0.5 * grads[i][j]);
+      expect(maxAbsDiff(w, expected)).toBeLessThan(1e-6);
+    });
+    trainable.disposeGradients(r.weightGradients!);
+    tf.dispose([r.loss, xs, ys]);
+  });
+
+  it('adds the layers’ regularisation losses to the loss', () => {
+    const model = sequential({
+      layers: [
+        layers.dense({ inputShape: [2], units: 2, kernelRegularizer: 'l1l2', useBias: false }),
+        layers.activation({ activation: 'softmax' }),
+      ],
+    });
+    model.layers[0].setWeights([
+      tf.tensor2d([
+        [1, -2],
+        [0.5, 0],
+      ]),
+    ]);
+    const plain = sequential({
+      layers: [
+        layers.dense({ inputShape: [2], units: 2, useBias: false }),
+        layers.activation({ activation: 'softmax' }),
+      ],
+    });
+    plain.layers[0].setWeights([
+      tf.tensor2d([
+        [1, -2],
+        [0.5, 0],
+      ]),
+    ]);
+    const x = tf.tensor2d([[1, 1]]);
+    const y = tf.tensor2d([[1, 0]]);
+    const lossOf = (m: typeof model) => {
+      const r = new TfjsTrainableModel(m, { optimizer: tf.train.sgd(0.1) }).doPass(
+        request(x, y, noNoise, false, false),
+      );
+      const v = r.loss.dataSync()[0];
+      r.loss.dispose();
+      return v;
+    };
+    // tfjs' default l1l2 regulariser: 0.01 * sum|w| + 0.01 * sum w^2 = 0.01 * 3.5 + 0.01 * 5.25.
+    expect(lossOf(model) - lossOf(plain)).toBeCloseTo(0.0875, 5);
+    tf.dispose([x, y]);
+  });
+
+  it('rejects a missing optimizer and a model with several outputs', () => {
+    expect(() => new TfjsTrainableModel(tinyDenseModel(), {} as never)).toThrowError(AnlError);
+    expect(() => new TfjsTrainableModel(tinyDenseModel(), { optimizer: undefined as never })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'optimizer' }),
+    );
+  });
+});

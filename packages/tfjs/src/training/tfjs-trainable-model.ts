@@ -1,0 +1,262 @@
+import {
+  AnlError,
+  type NoisePointInfo,
+  type PassRequest,
+  type PassResult,
+  type TensorOpsV1,
+  type TrainableModelV1,
+} from '@anl/core';
+import {
+  add,
+  clone,
+  dispose,
+  engine,
+  type NamedTensorMap,
+  type Optimizer,
+  type Scalar,
+  type Tensor,
+  tidy,
+  type Variable,
+  zeros,
+} from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { findNoiseLayers } from '../layers/find-noise-layers';
+import { withNoiseInjector } from '../layers/noise-context';
+import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
+import { addConstantNoise } from './constant-noise';
+import { discardFailedTape } from './discard-failed-tape';
+import { type LossFn, type LossSpec, resolveLoss } from './losses';
+import { withUnfusedLayerCalls } from './unfused-layer-calls';
+
+/** Weight gradients as the optimizer takes them: keyed by the tf.Variable's name. */
+export type NamedGradients = NamedTensorMap;
+
+export interface TfjsTrainableModelOptions {
+  /** Any tfjs optimizer (`tf.train.sgd`, `momentum`, `adam`, ...). Applies round 2's gradients. */
+  readonly optimizer: Optimizer;
+  /** Default: the model's compiled loss if it has one we know, else categorical cross-entropy. */
+  readonly loss?: LossSpec;
+  /** Default: a `TfjsTensorOps` on the current backend. */
+  readonly ops?: TensorOpsV1<Tensor>;
+}
+
+/**
+ * Called inside every pass that computes weight gradients, with the targets and the model's output
+ * (both freed after the pass). Whatever it wants to outlive the pass it must `tf.keep`. The trainer
+ * uses it to count correct predictions on the device without a second forward pass.
+ */
+export type PredictionObserver = (yTrue: Tensor, yPred: Tensor) => void;
+
+/**
+ * A tf.LayersModel with noise layers, seen by @anl/core's training algorithms as a
+ * `TrainableModelV1`: one forward (+ backward) pass with noise at every noise layer.
+ *
+ * Gradients come from one `engine().gradients(f, sources)` call whose sources are the trainable
+ * variables (when weight gradients are asked) and one zero "probe" per noise point (when noise
+ * gradients are asked). tfjs runs a kernel's gradient only for inputs on a path from a source, so a
+ * probe-only pass (ANL round 1) never runs weight-gradient kernels such as Conv2DBackpropFilter.
+ */
+export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradients> {
+  readonly specificationVersion = 'v1' as const;
+  readonly ops: TensorOpsV1<Tensor>;
+  readonly noisePoints: readonly NoisePointInfo[];
+  readonly model: LayersModel;
+  readonly optimizer: Optimizer;
+  /** See `PredictionObserver`; null for none. */
+  predictionObserver: PredictionObserver | null = null;
+  private readonly loss: LossFn;
+  private readonly pointIndex: ReadonlyMap<string, number>;
+
+  constructor(model: LayersModel, options: TfjsTrainableModelOptions) {
+    if (model == null || typeof (model as Partial<LayersModel>).apply !== 'function') {
+      throw new AnlError('INVALID_ARGUMENT', `model must be a tf.LayersModel, got ${String(model)}`, {
+        argument: 'model',
+      });
+    }
+    assertOptimizer(options?.optimizer);
+    if (model.outputs.length !== 1) {
+      throw new AnlError('UNSUPPORTED', `model must have one output, got ${model.outputs.length}`, {
+        argument: 'model',
+      });
+    }
+    this.model = model;
+    this.optimizer = options.optimizer;
+    this.loss = resolveLoss(options.loss, (model as { loss?: unknown }).loss);
+    this.ops = options.ops ?? new TfjsTensorOps();
+    this.noisePoints = findNoiseLayers(model).map((layer) => ({
+      name: layer.name,
+      sampleShape: sampleShapeOf(layer.name, layer.outputShape),
+    }));
+    this.pointIndex = new Map(this.noisePoints.map((p, i) => [p.name, i]));
+  }
+
+  /** The number of classes the model predicts (the last dimension of its output). */
+  get numClasses(): number {
+    const shape = this.model.outputs[0].shape;
+    return shape[shape.length - 1] ?? 0;
+  }
+
+  doPass(request: PassRequest<Tensor>): PassResult<Tensor, NamedGradients> {
+    const { x, y, batchSize } = request;
+    if (x.shape[0] !== batchSize || y.shape[0] !== batchSize) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `request.x and request.y must have batchSize (${batchSize}) rows, got ${x.shape[0]} and ${y.shape[0]}`,
+        { argument: 'request' },
+      );
+    }
+    const probes = request.noiseGradients
+      ? this.noisePoints.map((p) => zeros([batchSize, ...p.sampleShape]))
+      : [];
+    const variables = request.weightGradients ? this.trainableVariables() : [];
+    const forward = () => this.forwardLoss(request, probes);
+    try {
+      if (variables.length + probes.length === 0) return { loss: tidy(forward) };
+      const { value, grads } = engine().gradients(forward, [...variables, ...probes], undefined, true);
+      const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = {
+        loss: value,
+      };
+      if (request.weightGradients) {
+        const named: NamedGradients = {};
+        variables.forEach((v, i) => {
+          // A variable the loss does not depend on (e.g. a frozen branch) has no gradient.
+          if (grads[i] != null) named[v.name] = grads[i];
+        });
+        result.weightGradients = named;
+      }
+      if (request.noiseGradients) {
+        result.noiseGradients = probes.map((probe, i) => grads[variables.length + i] ?? zeros(probe.shape));
+      }
+      return result;
+    } catch (error) {
+      discardFailedTape();
+      throw error;
+    } finally {
+      dispose(probes);
+    }
+  }
+
+  doApplyGradients(gradients: NamedGradients): void {
+    const variables = this.trainableVariables();
+    const known = new Set(variables.map((v) => v.name));
+    for (const name of Object.keys(gradients)) {
+      if (!known.has(name)) {
+        throw new AnlError(
+          'NOT_FOUND',
+          `gradients hold "${name}", which is not a trainable weight of the model`,
+          {
+            argument: 'gradients',
+          },
+        );
+      }
+    }
+    // Clones share the variables' buffers (no copy); they let us undo a half-applied update.
+    const before = variables.map((v) => clone(v));
+    try {
+      this.optimizer.applyGradients(gradients);
+    } catch (error) {
+      variables.forEach((v, i) => {
+        v.assign(before[i]);
+      });
+      throw error;
+    } finally {
+      dispose(before);
+    }
+  }
+
+  disposeGradients(gradients: NamedGradients): void {
+    dispose(Object.values(gradients));
+  }
+
+  /** The tf.Variables the optimizer updates, in the model's order. */
+  trainableVariables(): Variable[] {
+    return this.model.trainableWeights.map((w) => w.read() as Variable);
+  }
+
+  private forwardLoss(request: PassRequest<Tensor>, probes: Tensor[]): Scalar {
+    const visited = new Set<number>();
+    const injector = {
+      inject: (layerName: string, h: Tensor): Tensor => {
+        const point = this.pointIndex.get(layerName);
+        if (point === undefined) return h;
+        if (visited.has(point)) {
+          throw new AnlError(
+            'UNSUPPORTED',
+            `noise layer "${layerName}" is called twice in one forward pass`,
+            {
+              argument: 'model',
+            },
+          );
+        }
+        visited.add(point);
+        if (h.shape[0] !== request.batchSize) {
+          throw new AnlError(
+            'SHAPE_MISMATCH',
+            `noise layer "${layerName}" got ${h.shape[0]} rows, expected batchSize ${request.batchSize}`,
+            { argument: 'request.x' },
+          );
+        }
+        return addConstantNoise(h, (hh) => this.checkedNoise(request, point, hh), probes[point] ?? null);
+      },
+    };
+    return withNoiseInjector(injector, () => {
+      const yPred = withUnfusedLayerCalls(
+        this.model,
+        () => this.model.apply(request.x, { training: true }) as Tensor,
+      );
+      if (visited.size !== this.noisePoints.length) {
+        const missing = this.noisePoints.filter((_, i) => !visited.has(i)).map((p) => p.name);
+        throw new AnlError(
+          'NOT_FOUND',
+          `noise layers ${missing.join(', ')} were not reached in training mode; is each one in the model's graph?`,
+          { argument: 'model' },
+        );
+      }
+      if (request.weightGradients && this.predictionObserver !== null)
+        this.predictionObserver(request.y, yPred);
+      let loss = this.loss(request.y, yPred);
+      for (const regularisation of this.model.calculateLosses()) loss = add(loss, regularisation);
+      return loss;
+    });
+  }
+
+  private checkedNoise(request: PassRequest<Tensor>, point: number, h: Tensor): Tensor | null {
+    const eta = request.noise(point, h);
+    if (eta !== null && !sameShape(eta.shape, h.shape)) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `noise for point ${point} (${this.noisePoints[point].name}) must have shape [${h.shape}], got [${eta.shape}]`,
+        { argument: 'request.noise' },
+      );
+    }
+    return eta;
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function sampleShapeOf(name: string, outputShape: unknown): number[] {
+  const shape = outputShape as (number | null)[];
+  const sample = shape.slice(1);
+  if (!Array.isArray(outputShape) || Array.isArray(shape[0]) || sample.some((d) => d == null || d < 1)) {
+    throw new AnlError(
+      'UNSUPPORTED',
+      `noise layer "${name}" must have a fixed output shape (one tensor, every dimension but the batch known), got ${JSON.stringify(outputShape)}`,
+      { argument: 'model' },
+    );
+  }
+  return sample as number[];
+}
+
+/** Throws unless `optimizer` looks like a tfjs Optimizer. */
+export function assertOptimizer(optimizer: unknown): asserts optimizer is Optimizer {
+  if (optimizer == null || typeof (optimizer as Partial<Optimizer>).applyGradients !== 'function') {
+    throw new AnlError(
+      'INVALID_ARGUMENT',
+      `optimizer must be a tfjs Optimizer (e.g. tf.train.sgd(0.01)), got ${optimizer === null ? 'null' : typeof optimizer}`,
+      { argument: 'optimizer' },
+    );
+  }
+}
