@@ -1,6 +1,7 @@
 import { registerAnlLayers } from './layers/register';
 
 export * from './layers/index';
+export * from './model-surgery/index';
 export * from './ops/index';
 export * from './training/index';
 

@@ -1,0 +1,3 @@
+export { type InsertNoiseLayersOptions, insertNoiseLayers } from './insert-noise-layers';
+export type { LayerSelector } from './layer-selector';
+export { stripNoiseLayers } from './strip-noise-layers';
