@@ -1,1 +1,2 @@
-export {};
+export { conformanceCases, runConformance } from './conformance-cases';
+export type { ConformanceCase, ConformanceOptions } from './types';

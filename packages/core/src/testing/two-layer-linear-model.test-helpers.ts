@@ -1,6 +1,12 @@
 import type { RefTensor } from '../reference/ref-tensor';
 import type { ReferenceTensorOps } from '../reference/reference-tensor-ops';
-import type { NoiseFn, NoisePointInfo, PassRequest, PassResult, TrainableModelV1 } from '../training/trainable-model';
+import type {
+  NoiseFn,
+  NoisePointInfo,
+  PassRequest,
+  PassResult,
+  TrainableModelV1,
+} from '../training/trainable-model';
 
 /** Weight gradients of the test model: plain arrays, so "freed" is just a flag. */
 export interface LinearGradients {
@@ -101,7 +107,10 @@ export class TwoLayerLinearModel implements TrainableModelV1<RefTensor, LinearGr
         };
       }
       if (request.noiseGradients) {
-        result.noiseGradients = [ops.fromArray(Float32Array.from(d1), [B, this.hidden]), ops.fromArray(Float32Array.from(d2), [B, this.outputs])];
+        result.noiseGradients = [
+          ops.fromArray(Float32Array.from(d1), [B, this.hidden]),
+          ops.fromArray(Float32Array.from(d2), [B, this.outputs]),
+        ];
       }
       return result;
     });

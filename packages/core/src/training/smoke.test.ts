@@ -14,7 +14,12 @@ describe('smoke', () => {
         const counts: number[] = [];
         for (let k = 0; k < 6; k++) {
           const batch = randomBatch(model, k === 4 ? 3 : 5, k, [0, 1, 2, 0, 1]);
-          const { loss } = alg.step(model, { ...batch, labels: batch.labels!.slice(0, batch.batchSize) }, { eps: 0.1, noise: true }, rng);
+          const { loss } = alg.step(
+            model,
+            { ...batch, labels: batch.labels!.slice(0, batch.batchSize) },
+            { eps: 0.1, noise: true },
+            rng,
+          );
           const l = (await ops.toArray(loss))[0];
           expect(Number.isFinite(l)).toBe(true);
           ops.dispose([loss, batch.x, batch.y]);
