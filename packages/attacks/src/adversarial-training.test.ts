@@ -42,7 +42,8 @@ describe('adversarial training transforms', () => {
         expect(rows[8 + n][i]).toBeCloseTo(v, 6);
       });
     });
-    expect(out.ys.arraySync()).toEqual([...ys.arraySync(), ...ys.arraySync()]);
+    const oneHot = ys.arraySync() as number[][];
+    expect(out.ys.arraySync()).toEqual([...oneHot, ...oneHot]);
   });
 
   it('attacks the CURRENT weights: changing the model changes the adversarial half', () => {
