@@ -5,6 +5,7 @@ import {
   clipByValue,
   concat,
   dispose,
+  div,
   equal,
   gather,
   getBackend,
@@ -141,7 +142,7 @@ export class TfjsTensorOps implements TensorOpsV1<Tensor> {
   safeReciprocal(a: Tensor): Tensor {
     checkTensor(a, 'a');
     // 1/0 = Inf is computed and then dropped by `where`; nothing non-finite leaves.
-    return tidy(() => where(equal(a, 0), zerosLike(a), scalar(1).div(a)));
+    return tidy(() => where(equal(a, 0), zerosLike(a), div(scalar(1), a)));
   }
 
   // ---- per-sample broadcasting ----
