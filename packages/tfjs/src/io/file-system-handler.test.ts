@@ -65,7 +65,7 @@ describe('saveModel / loadModel', () => {
     expect(json.weightsManifest).toHaveLength(1);
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
     // float32 weights: 4 bytes per parameter, BN moving statistics included.
-    const params = model.weights.reduce((n, w) => n + w.shape.reduce((p, d) => p * (d ?? 1), 1), 0);
+    const params = model.weights.reduce((n, w) => n + (w.shape as number[]).reduce((p, d) => p * d, 1), 0);
     expect((await stat(join(dir, 'weights.bin'))).size).toBe(4 * params);
     const loaded = await loadModel(dir);
     expect(loaded).toBeInstanceOf(tf.Sequential);
