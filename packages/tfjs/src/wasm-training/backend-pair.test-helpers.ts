@@ -22,11 +22,22 @@ export async function runKernelOn(
   kernelName: string,
   inputs: Record<string, { shape: number[]; values: Float32Array }>,
   attrs: object,
+  intInputs: readonly string[] = [],
 ): Promise<{ shape: number[]; values: Float32Array }> {
   await tf.setBackend(backendName);
   const tensors: Record<string, tf.Tensor> = {};
-  for (const [name, v] of Object.entries(inputs)) tensors[name] = tf.tensor(v.values, v.shape, 'float32');
-  const out = tf.engine().runKernel(kernelName, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  for (const [name, v] of Object.entries(inputs)) {
+    tensors[name] = intInputs.includes(name)
+      ? tf.tensor(Int32Array.from(v.values), v.shape, 'int32')
+      : tf.tensor(v.values, v.shape, 'float32');
+  }
+  let out: tf.Tensor;
+  try {
+    out = tf.engine().runKernel(kernelName, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  } catch (e) {
+    for (const t of Object.values(tensors)) t.dispose();
+    throw e;
+  }
   const values = (await out.data()) as Float32Array;
   const shape = out.shape;
   out.dispose();

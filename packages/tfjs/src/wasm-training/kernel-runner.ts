@@ -1,4 +1,10 @@
-import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  type KernelConfig,
+  type KernelBackend,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 
 /**
  * Runs registered kernels of one backend directly (no engine, no tape, no profiler entry), the way the
@@ -14,17 +20,37 @@ export class KernelRunner {
   ) {}
 
   /** Runs `kernelName` and remembers the result as a temporary (freed by `dispose` unless kept). */
-  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo {
+  run(kernelName: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: object = {}): TensorInfo {
     const config = getKernel(kernelName, this.backendName);
     if (config === undefined) {
       throw new Error(`wasm-training: kernel '${kernelName}' is not registered for '${this.backendName}'`);
     }
-    const out = config.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: this.backend });
+    return this.runConfig(config, inputs, attrs);
+  }
+
+  /** Runs a given kernel config (e.g. the backend's own kernel that a replacement wraps). */
+  runConfig(
+    config: KernelConfig,
+    inputs: Record<string, TensorInfo> | TensorInfo[],
+    attrs: object = {},
+  ): TensorInfo {
+    const kernelName = config.kernelName;
+    const out = config.kernelFunc({
+      inputs: inputs as Record<string, TensorInfo>,
+      attrs: attrs as NamedAttrMap,
+      backend: this.backend,
+    });
     if (Array.isArray(out)) {
       throw new Error(`wasm-training: kernel '${kernelName}' returned several outputs`);
     }
     this.temporaries.push(out);
     return out;
+  }
+
+  /** Adopts a tensor made elsewhere as a temporary. */
+  keep(t: TensorInfo): TensorInfo {
+    this.temporaries.push(t);
+    return t;
   }
 
   /** Shorthand for the kernels this module composes. */

@@ -1,8 +1,11 @@
 import {
+  BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
+  GatherV2,
+  MaxPoolGrad,
 } from '@tensorflow/tfjs-core';
 import { registerTrainingKernels, unregisterTrainingKernels } from './training-kernels';
 
@@ -12,13 +15,16 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   Conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
+  BatchMatMul,
+  MaxPoolGrad,
+  GatherV2,
 ];
 
 /** Kernels replaced on the cpu backend: only where the composition beats the stock scalar loop. */
-export const CPU_TRAINING_KERNELS: readonly string[] = [Conv2DBackpropFilter];
+export const CPU_TRAINING_KERNELS: readonly string[] = [Conv2DBackpropFilter, MaxPoolGrad, GatherV2];
 
 /** Kernels the wasm package has its own (slow) version of: replaced once that package is loaded. */
-const WASM_OWN_KERNELS: readonly string[] = [Conv2DBackpropInput];
+const WASM_OWN_KERNELS: readonly string[] = [Conv2DBackpropInput, BatchMatMul, MaxPoolGrad, GatherV2];
 
 /**
  * Registers the wasm training kernels (idempotent). Kernels wasm lacks are registered at once; the ones

@@ -1,4 +1,6 @@
 import {
+  BatchMatMul,
+  type BatchMatMulAttrs,
   Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
   Conv2DBackpropInput,
@@ -7,17 +9,24 @@ import {
   type DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropInput,
   type DepthwiseConv2dNativeBackpropInputAttrs,
+  GatherV2,
+  type GatherV2Attrs,
   getKernel,
   type KernelBackend,
   type KernelConfig,
   type KernelFunc,
+  MaxPoolGrad,
+  type MaxPoolGradAttrs,
   registerKernel,
   type TensorInfo,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { batchMatMulViaPlain } from './batch-mat-mul';
 import { conv2dBackpropFilterByConv } from './conv2d-backprop-filter';
 import { conv2dBackpropInputByConv } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterByConv, depthwiseBackpropInputByConv } from './depthwise-backprop';
+import { gatherByBlocks } from './gather-rows';
+import { maxPoolGradByScan } from './max-pool-grad';
 
 /** A replacement kernel: computes via composition, or returns null to defer to the backend's own kernel. */
 type Replacement = (args: {
@@ -25,6 +34,8 @@ type Replacement = (args: {
   attrs: Record<string, unknown>;
   backend: KernelBackend;
   backendName: string;
+  /** The backend's own kernel, if it has one. */
+  original: KernelConfig | undefined;
 }) => TensorInfo | null;
 
 const isNhwcFloat = (attrs: Record<string, unknown>, ...tensors: TensorInfo[]): boolean =>
@@ -73,6 +84,23 @@ export const TRAINING_KERNELS: Record<string, Replacement> = {
           attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs,
         )
       : null,
+  [BatchMatMul]: ({ inputs, attrs, backend, backendName, original }) =>
+    original === undefined
+      ? null
+      : batchMatMulViaPlain(
+          backend,
+          backendName,
+          original,
+          inputs.a,
+          inputs.b,
+          attrs as unknown as BatchMatMulAttrs,
+        ),
+  [MaxPoolGrad]: ({ inputs, attrs, backend, backendName }) =>
+    inputs.input.dtype === 'float32' && inputs.dy.dtype === 'float32'
+      ? maxPoolGradByScan(backend, backendName, inputs.dy, inputs.input, attrs as unknown as MaxPoolGradAttrs)
+      : null,
+  [GatherV2]: ({ inputs, attrs, backend, backendName }) =>
+    gatherByBlocks(backend, backendName, inputs.x, inputs.indices, attrs as unknown as GatherV2Attrs),
 };
 
 /** Marks our configs so re-registration is a no-op and the backend's own kernel stays reachable. */
@@ -116,6 +144,7 @@ export function registerTrainingKernels(
         attrs: attrs as Record<string, unknown>,
         backend: backend as KernelBackend,
         backendName,
+        original,
       });
       if (out !== null) return out;
       if (original === undefined) {
@@ -128,6 +157,8 @@ export function registerTrainingKernels(
       kernelName,
       backendName,
       kernelFunc,
+      // The wrapped kernel still needs its one-time setup (wasm binds its C function there).
+      setupFunc: original?.setupFunc,
       anlTrainingKernel: true,
       original,
     };

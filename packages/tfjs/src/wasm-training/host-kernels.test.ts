@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { maxRelativeError, randomValues, runKernelOn } from './backend-pair.test-helpers';
+import { registerWasmTrainingKernels } from './index';
+import { registerCpuTrainingKernels, unregisterCpuTrainingKernels } from './register';
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+type Named = Record<string, { shape: number[]; values: Float32Array }>;
+
+/** Stock cpu kernel (ours unregistered) = truth; ours on wasm and on cpu must agree with it. */
+async function compareWithStockCpu(kernel: string, inputs: Named, attrs: object, intInputs: string[] = []) {
+  unregisterCpuTrainingKernels();
+  const truth = await runKernelOn('cpu', kernel, inputs, attrs, intInputs);
+  registerWasmTrainingKernels();
+  const wasm = await runKernelOn('wasm', kernel, inputs, attrs, intInputs);
+  registerCpuTrainingKernels();
+  const cpu = await runKernelOn('cpu', kernel, inputs, attrs, intInputs);
+  unregisterCpuTrainingKernels();
+  expect(wasm.shape).toEqual(truth.shape);
+  expect(cpu.shape).toEqual(truth.shape);
+  expect(maxRelativeError(wasm.values, truth.values)).toBeLessThan(1e-4);
+  expect(maxRelativeError(cpu.values, truth.values)).toBeLessThan(1e-4);
+}
+
+describe('MaxPoolGrad (first maximum of each window gets dy)', () => {
+  const cases: [number[], number | [number, number], number | [number, number], 'valid' | 'same'][] = [
+    [[2, 8, 8, 3], 2, 2, 'valid'],
+    [[1, 7, 9, 2], 3, 2, 'same'],
+    [[2, 6, 5, 4], [2, 3], 1, 'valid'],
+    [[1, 9, 9, 1], 3, 3, 'same'],
+    [[3, 5, 5, 2], 2, [1, 2], 'same'],
+  ];
+  for (const [i, [xShape, filterSize, strides, pad]] of cases.entries()) {
+    it(`x ${xShape} filter ${filterSize} strides ${strides} ${pad}, with ties`, async () => {
+      // Values on a coarse grid (and many zeros, as after a ReLU) so windows hold ties.
+      const x = randomValues(size(xShape), 40 + i).map((v) => Math.max(0, Math.round(v * 3)));
+      const pooled = await runKernelOn(
+        'cpu',
+        'MaxPool',
+        { x: { shape: xShape, values: x } },
+        { filterSize, strides, pad },
+      );
+      const dy = { shape: pooled.shape, values: randomValues(size(pooled.shape), 50 + i) };
+      await compareWithStockCpu(
+        'MaxPoolGrad',
+        { dy, input: { shape: xShape, values: x }, output: pooled },
+        { filterSize, strides, pad },
+      );
+    });
+  }
+});
+
+describe('GatherV2 (block copies)', () => {
+  const cases: [number[], number[], number][] = [
+    [[10, 6, 4], [7], 0],
+    [[5, 12], [3, 2], 0],
+    [[4, 5, 6], [5], 1],
+    [[3, 4, 5], [2, 2], 2],
+    [[6], [6], 0],
+  ];
+  for (const [i, [xShape, idxShape, axis]] of cases.entries()) {
+    it(`x ${xShape} indices ${idxShape} axis ${axis}`, async () => {
+      const n = xShape[axis];
+      const idx = randomValues(size(idxShape), 60 + i).map((v) => Math.floor(((v + 1) / 2) * n));
+      await compareWithStockCpu(
+        'GatherV2',
+        {
+          x: { shape: xShape, values: randomValues(size(xShape), 70 + i) },
+          indices: { shape: idxShape, values: idx },
+        },
+        { axis, batchDims: 0 },
+        ['indices'],
+      );
+    });
+  }
+
+  it('throws on an index out of range, on wasm and cpu', async () => {
+    const inputs = {
+      x: { shape: [3, 2], values: new Float32Array(6) },
+      indices: { shape: [2], values: new Float32Array([1, 3]) },
+    };
+    registerWasmTrainingKernels();
+    await expect(
+      runKernelOn('wasm', 'GatherV2', inputs, { axis: 0, batchDims: 0 }, ['indices']),
+    ).rejects.toThrow(/index value 3/);
+    registerCpuTrainingKernels();
+    await expect(
+      runKernelOn('cpu', 'GatherV2', inputs, { axis: 0, batchDims: 0 }, ['indices']),
+    ).rejects.toThrow(/index value 3/);
+    unregisterCpuTrainingKernels();
+  });
+});
+
+describe('BatchMatMul on wasm (transposes and batches folded into plain products)', () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[4, 5, 7], [7, 3], false, false],
+    [[4, 7, 5], [1, 3, 7], true, true],
+    [[5, 7], [4, 7, 3], false, false],
+    [[1, 7, 5], [4, 3, 7], true, true],
+    [[2, 3, 5, 7], [2, 3, 7, 4], false, false],
+    [[3, 7, 5], [3, 7, 4], true, false],
+  ];
+  for (const [i, [aShape, bShape, transposeA, transposeB]] of cases.entries()) {
+    it(`a ${aShape} b ${bShape} tA ${transposeA} tB ${transposeB}`, async () => {
+      await compareWithStockCpu(
+        'BatchMatMul',
+        {
+          a: { shape: aShape, values: randomValues(size(aShape), 80 + i) },
+          b: { shape: bShape, values: randomValues(size(bShape), 90 + i) },
+        },
+        { transposeA, transposeB },
+      );
+    });
+  }
+});
