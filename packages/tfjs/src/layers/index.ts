@@ -2,4 +2,10 @@ export { findNoiseLayers, isNoiseLayer } from './find-noise-layers';
 export type { NoiseInjector } from './noise-context';
 export { activeNoiseInjector, withNoiseInjector } from './noise-context';
 export { NOISE_LAYER_METHODS, NoiseLayer, type NoiseLayerArgs, noiseLayer } from './noise-layer';
+export {
+  ParametricNoiseLayer,
+  type ParametricNoiseLayerArgs,
+  type PniGranularity,
+  parametricNoiseLayer,
+} from './parametric-noise-layer';
 export { registerAnlLayers } from './register';

@@ -1,5 +1,6 @@
 import { serialization } from '@tensorflow/tfjs-core';
 import { NoiseLayer } from './noise-layer';
+import { ParametricNoiseLayer } from './parametric-noise-layer';
 
 let registered = false;
 
@@ -11,5 +12,6 @@ let registered = false;
 export function registerAnlLayers(): void {
   if (registered) return;
   serialization.registerClass(NoiseLayer, 'anl', 'Noise');
+  serialization.registerClass(ParametricNoiseLayer, 'anl', 'ParametricNoise');
   registered = true;
 }
