@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * Baseline vs FGSM adversarial training (Goodfellow; the ANL paper's "AT eps=0.05" row) for LeNet-5 on
+ * real Fashion-MNIST, then accuracy under FGSM at delta = 0, 2, 4, 6, 8 on the 0-255 scale (ANL Table 4).
+ *
+ *   npx turbo run build --filter=@anl/core && (cd packages/attacks && npx tsup)
+ *   node packages/attacks/scripts/fashion-mnist-robustness.mjs [--train 6000] [--test 2000] [--epochs 3]
+ *        [--batch 64] [--seed 1] [--at-eps 0.05] [--data /usr/share/datasets/fashion-mnist]
+ *        [--kernels stock|wasm-training] [--out packages/attacks/results/fashion-mnist-lenet5-fgsm.json]
+ *
+ * Uses the first --train training images and the first --test test images of the IDX files (file order).
+ * With --kernels wasm-training it loads the fast conv backward kernels of @anl/tfjs/wasm-training
+ * (needs @anl/tfjs built, or --kernels-module <file> naming a bundle of it); the default is the stock
+ * tfjs cpu backend.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs';
+import { classifierFromLayersModel, evaluateRobustness, fgsmAdversarialTraining, formatRobustnessTable } from '@anl/attacks';
+import { writeRobustnessJson } from '@anl/attacks/node';
+
+const { values: args } = parseArgs({
+  options: {
+    train: { type: 'string', default: '6000' },
+    test: { type: 'string', default: '2000' },
+    epochs: { type: 'string', default: '3' },
+    batch: { type: 'string', default: '64' },
+    seed: { type: 'string', default: '1' },
+    'at-eps': { type: 'string', default: '0.05' },
+    data: { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
+    kernels: { type: 'string', default: 'stock' },
+    out: { type: 'string', default: 'packages/attacks/results/fashion-mnist-lenet5-fgsm.json' },
+    'steps-limit': { type: 'string' },
+    'kernels-module': { type: 'string' },
+  },
+});
+const trainCount = Number(args.train);
+const testCount = Number(args.test);
+const epochs = Number(args.epochs);
+const batchSize = Number(args.batch);
+const seed = Number(args.seed);
+const atEps = Number(args['at-eps']);
+const deltas = [0, 2, 4, 6, 8];
+
+function readIdx(path) {
+  const bytes = gunzipSync(readFileSync(path));
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** First `count` images of a split as [count, 28, 28, 1] in [0, 1] plus one-hot labels. */
+function loadSplit(split, count) {
+  const images = readIdx(join(args.data, `${split}-images-idx3-ubyte.gz`));
+  const labels = readIdx(join(args.data, `${split}-labels-idx1-ubyte.gz`));
+  const view = new DataView(images.buffer, images.byteOffset);
+  if (view.getUint32(0) !== 0x803) throw new Error(`${split}: not an IDX image file`);
+  if (count > view.getUint32(4)) throw new Error(`${split}: only ${view.getUint32(4)} images`);
+  const pixels = new Float32Array(count * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images[16 + i] / 255;
+  const y = Array.from(labels.subarray(8, 8 + count));
+  return { xs: tf.tensor4d(pixels, [count, 28, 28, 1]), labels: y, ys: tf.oneHot(tf.tensor1d(y, 'int32'), 10) };
+}
+
+/** LeNet-5 as in the ANL paper (without its noise layers): CONV6-RELU-POOL-CONV16-RELU-POOL-FC120-FC84-FC10. */
+function lenet5(initSeed) {
+  const init = (k) => tf.initializers.glorotUniform({ seed: initSeed * 100 + k });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu', kernelInitializer: init(2) }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init(3) }),
+      tf.layers.dense({ units: 84, activation: 'relu', kernelInitializer: init(4) }),
+      tf.layers.dense({ units: 10, kernelInitializer: init(5) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred) });
+  return model;
+}
+
+/** Seeded shuffle (mulberry32) so both models see the same batches. */
+function shuffled(n, s) {
+  let a = s >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+async function train(model, data, transform, label) {
+  const started = Date.now();
+  const stepsLimit = args['steps-limit'] === undefined ? Infinity : Number(args['steps-limit']);
+  let steps = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = shuffled(trainCount, seed * 1000 + epoch);
+    let lossSum = 0;
+    let batches = 0;
+    for (let start = 0; start < trainCount && steps < stepsLimit; start += batchSize, steps++) {
+      const idx = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
+      const batch = { xs: tf.gather(data.xs, idx), ys: tf.gather(data.ys, idx) };
+      const used = transform ? transform(batch) : batch;
+      lossSum += Number(await model.trainOnBatch(used.xs, used.ys));
+      batches++;
+      tf.dispose([idx, batch.xs, batch.ys, used.xs, used.ys]);
+    }
+    console.error(`${label}: epoch ${epoch + 1}/${epochs} loss ${(lossSum / batches).toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  return { seconds: (Date.now() - started) / 1000, steps };
+}
+
+if (args.kernels === 'wasm-training') {
+  // --kernels-module: a path to a bundle of the same module, for trees where @anl/tfjs is not built.
+  const wasm = await import(args['kernels-module'] ?? '@anl/tfjs/wasm-training');
+  await wasm.enableWasmTraining();
+} else {
+  await tf.setBackend('cpu');
+}
+await tf.ready();
+console.error(`backend ${tf.getBackend()}, kernels ${args.kernels}`);
+
+const trainData = loadSplit('train', trainCount);
+const testData = loadSplit('t10k', testCount);
+const evaluate = (model) =>
+  evaluateRobustness(classifierFromLayersModel(model, { bounds: [0, 1] }), { xs: testData.xs, labels: testData.labels }, {
+    attack: 'fgsm',
+    deltas,
+    batchSize: 250,
+  });
+
+const baseline = lenet5(seed);
+const baselineTime = await train(baseline, trainData, undefined, 'baseline');
+const baselineReport = await evaluate(baseline);
+
+const adversarial = lenet5(seed);
+const transform = fgsmAdversarialTraining(adversarial, { eps: atEps, bounds: [0, 1] });
+const adversarialTime = await train(adversarial, trainData, transform, `FGSM-AT eps=${atEps}`);
+const adversarialReport = await evaluate(adversarial);
+
+const named = [
+  { name: 'LeNet-5 baseline', report: baselineReport },
+  { name: `LeNet-5 FGSM-AT (eps=${atEps})`, report: adversarialReport },
+];
+console.log(formatRobustnessTable(named));
+await writeRobustnessJson(
+  {
+    description: 'LeNet-5 on Fashion-MNIST: baseline vs FGSM adversarial training, accuracy under FGSM (delta on 0-255)',
+    command: `node packages/attacks/scripts/fashion-mnist-robustness.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    data: { dir: args.data, trainImages: trainCount, testImages: testCount, selection: 'first N of each IDX file' },
+    training: { epochs, batchSize, optimizer: 'adam(1e-3)', seed, atEps, backend: tf.getBackend(), kernels: args.kernels },
+    seconds: { baseline: baselineTime.seconds, fgsmAt: adversarialTime.seconds },
+    steps: { baseline: baselineTime.steps, fgsmAt: adversarialTime.steps },
+    node: process.version,
+    models: Object.fromEntries(named.map(({ name, report }) => [name, report])),
+  },
+  args.out,
+);
+console.error(`wrote ${args.out}`);
