@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { referenceOps as ops } from '../reference/reference-tensor-ops';
+import { createRng } from '../rng/create-rng';
+import { anlNoise } from './anl-noise';
+import { sampleClippedGaussianR } from './sample-clipped-gaussian-r';
+
+describe('anlNoise (Eq. 4)', () => {
+  it('eta = r · s · g / max|g| by hand', () => {
+    // g = [[1, -2], [0, 0], [-3, 1.5]]; max|g| = 2, 0, 3 -> g/max = [[0.5, -1], [0, 0], [-1, 0.5]]
+    // r = [0.5, 0.3, -0.25], s = 2 -> eta = [[0.5, -1], [0, 0], [0.5, -0.25]].
+    const g = ops.fromArray([1, -2, 0, 0, -3, 1.5], [3, 2]);
+    const eta = anlNoise(ops, g, ops.fromArray([0.5, 0.3, -0.25], [3]), ops.fromArray([2], []));
+    expect(Array.from(eta.data)).toEqual([0.5, -1, 0, 0, 0.5, -0.25]);
+  });
+
+  const case_ = fc.record({
+    batch: fc.integer({ min: 1, max: 4 }),
+    width: fc.integer({ min: 1, max: 5 }),
+    g: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -100, max: 100, noNaN: true })), { minLength: 20, maxLength: 20 }),
+    eps: fc.oneof(fc.double({ min: -1, max: -1e-3, noNaN: true }), fc.double({ min: 1e-3, max: 1, noNaN: true })),
+    s: fc.double({ min: 0, max: 10, noNaN: true }),
+    seed: fc.nat(),
+  });
+
+  function noiseOf(c: { batch: number; width: number; g: number[]; eps: number; s: number; seed: number }) {
+    const gData = Float32Array.from(c.g.slice(0, c.batch * c.width));
+    const r = sampleClippedGaussianR(createRng(c.seed), c.batch, c.eps);
+    const eta = anlNoise(ops, ops.fromArray(gData, [c.batch, c.width]), ops.fromArray(r, [c.batch]), ops.fromArray([c.s], []));
+    return { gData, r, eta: eta.data, s: Math.fround(c.s) };
+  }
+
+  it('|eta| <= |eps| · s(h) element-wise (property)', () => {
+    fc.assert(
+      fc.property(case_, (c) => {
+        const { eta, s } = noiseOf(c);
+        const bound = Math.fround(Math.abs(c.eps)) * s;
+        for (const x of eta) expect(Math.abs(x)).toBeLessThanOrEqual(bound * (1 + 1e-6));
+      }),
+    );
+  });
+
+  it('sign(eta) = sign(g) · sign(eps) where g != 0 and r != 0; zero g -> zero eta (property)', () => {
+    fc.assert(
+      fc.property(case_, (c) => {
+        const { gData, r, eta } = noiseOf(c);
+        for (let i = 0; i < c.batch; i++) {
+          for (let j = 0; j < c.width; j++) {
+            const k = i * c.width + j;
+            if (gData[k] === 0 || r[i] === 0 || c.s === 0) expect(Math.abs(eta[k])).toBe(0);
+            else if (eta[k] !== 0) expect(Math.sign(eta[k])).toBe(Math.sign(gData[k]) * Math.sign(c.eps));
+          }
+        }
+      }),
+    );
+  });
+
+  it('same seed -> same noise bit for bit (property)', () => {
+    fc.assert(
+      fc.property(case_, (c) => {
+        expect(noiseOf(c).eta).toEqual(noiseOf(c).eta);
+      }),
+    );
+  });
+
+  it('refuses r and s of the wrong shape', () => {
+    const g = ops.zeros([2, 3]);
+    expect(() => anlNoise(ops, g, ops.zeros([3]), ops.zeros([]))).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 'r' }),
+    );
+    expect(() => anlNoise(ops, g, ops.zeros([2]), ops.zeros([1]))).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 's' }),
+    );
+  });
+});
