@@ -14,3 +14,17 @@ export {
   TfjsTrainableModel,
   type TfjsTrainableModelOptions,
 } from './tfjs-trainable-model';
+export { RecordingTrainableModel, type HostTensor, type RecordedPass } from './recording-trainable-model';
+export { setLearningRate } from './learning-rate';
+export { trainWithNoise } from './train-with-noise';
+export type {
+  BatchDataset,
+  BatchTransform,
+  CallbackResult,
+  TrainCallbacks,
+  TrainHistory,
+  TrainingData,
+  TrainLogs,
+  TrainWithNoiseOptions,
+  XY,
+} from './train-options';

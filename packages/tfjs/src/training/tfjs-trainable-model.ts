@@ -64,7 +64,8 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
   readonly optimizer: Optimizer;
   /** See `PredictionObserver`; null for none. */
   predictionObserver: PredictionObserver | null = null;
-  private readonly loss: LossFn;
+  /** The resolved loss, `(yTrue, yPred) => mean loss`. */
+  readonly lossFunction: LossFn;
   private readonly pointIndex: ReadonlyMap<string, number>;
 
   constructor(model: LayersModel, options: TfjsTrainableModelOptions) {
@@ -81,7 +82,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
     }
     this.model = model;
     this.optimizer = options.optimizer;
-    this.loss = resolveLoss(options.loss, (model as { loss?: unknown }).loss);
+    this.lossFunction = resolveLoss(options.loss, (model as { loss?: unknown }).loss);
     this.ops = options.ops ?? new TfjsTensorOps();
     this.noisePoints = findNoiseLayers(model).map((layer) => ({
       name: layer.name,
@@ -214,7 +215,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       }
       if (request.weightGradients && this.predictionObserver !== null)
         this.predictionObserver(request.y, yPred);
-      let loss = this.loss(request.y, yPred);
+      let loss = this.lossFunction(request.y, yPred);
       for (const regularisation of this.model.calculateLosses()) loss = add(loss, regularisation);
       return loss;
     });
