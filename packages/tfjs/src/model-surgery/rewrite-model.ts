@@ -48,18 +48,40 @@ export function rewriteModel(model: LayersModel, hooks: RewriteHooks): LayersMod
 function rewriteSequential(model: Sequential, hooks: RewriteHooks): Sequential {
   const source = model.inputs[0];
   const rebuilt = sequential({ name: model.name });
-  rebuilt.add(
-    layers.inputLayer({ batchInputShape: source.shape, dtype: source.dtype, name: source.sourceLayer.name }),
-  );
+  let started = false;
+  const start = (first: layers.Layer | null) => {
+    started = true;
+    // A fresh first layer that knows its input shape makes its own input, as in the original
+    // (a stripped copy looks like the model it came from). Shared layers are already connected,
+    // and input noise goes before the first layer: both need an explicit input layer.
+    if (first && first.inboundNodes.length === 0 && first.batchInputShape != null) return;
+    rebuilt.add(
+      layers.inputLayer({
+        batchInputShape: source.shape,
+        dtype: source.dtype,
+        name: source.sourceLayer.name,
+      }),
+    );
+  };
   const inputNoise = hooks.afterInput(0);
-  if (inputNoise) rebuilt.add(inputNoise);
+  if (inputNoise) {
+    start(null);
+    rebuilt.add(inputNoise);
+  }
   for (const layer of model.layers) {
     if (isInputLayer(layer)) continue;
     const replacement = hooks.replace(layer);
-    if (replacement) rebuilt.add(replacement);
+    if (replacement) {
+      if (!started) start(replacement);
+      rebuilt.add(replacement);
+    }
     const next = hooks.after(layer, 0);
-    if (next) rebuilt.add(next);
+    if (next) {
+      if (!started) start(null);
+      rebuilt.add(next);
+    }
   }
+  if (!started) start(null);
   return rebuilt;
 }
 
