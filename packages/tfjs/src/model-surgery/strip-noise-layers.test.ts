@@ -22,10 +22,8 @@ const refused = (code: string, argument: string) =>
 
 describe('stripNoiseLayers', () => {
   it('gives a clean Sequential model predicting as the noisy one', () => {
-    const noisy = insertNoiseLayers(sequentialCnn(), {
-      after: ['Conv2D', 'BatchNormalization'],
-      input: true,
-    });
+    const base = sequentialCnn();
+    const noisy = insertNoiseLayers(base, { after: ['Conv2D', 'BatchNormalization'], input: true });
     const clean = stripNoiseLayers(noisy);
     expect(clean).toBeInstanceOf(tf.Sequential);
     expect(findNoiseLayers(clean)).toEqual([]);
