@@ -149,3 +149,20 @@ describe('saveModel / loadModel', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('registerFileSystemRouter', () => {
+  it('makes file:// URLs work with model.save and tf.loadLayersModel, once', async () => {
+    const { registerFileSystemRouter } = await import('./file-router');
+    expect(registerFileSystemRouter()).toBe(true);
+    expect(registerFileSystemRouter()).toBe(true);
+    expect(tf.io.getSaveHandlers('file://somewhere')).toHaveLength(1);
+    const model = insertNoiseLayers(sequentialCnn(), { after: 'Dense' });
+    const dir = join(root, 'router');
+    await model.save(`file://${dir}`);
+    const viaFile = await tf.loadLayersModel(`file://${dir}/model.json`);
+    const viaDir = await tf.loadLayersModel(`file://${dir}`);
+    await expectSamePredictions(model, viaFile, [2, 8, 8, 1]);
+    await expectSamePredictions(model, viaDir, [2, 8, 8, 1]);
+    expect(findNoiseLayers(viaFile)).toHaveLength(1);
+  });
+});

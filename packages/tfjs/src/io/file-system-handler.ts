@@ -12,7 +12,9 @@ const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 
 /** `dir` as an absolute path; accepts a `file://` prefix like tfjs-node's handler. */
 export function resolveModelDir(dir: unknown): string {
   if (typeof dir !== 'string' || dir.length === 0) invalidArgument('dir', 'a non-empty directory path', dir);
-  const path = dir.startsWith('file://') ? dir.slice('file://'.length) : dir;
+  let path = dir.startsWith('file://') ? dir.slice('file://'.length) : dir;
+  // tf.loadLayersModel('file://dir/model.json') names the file; the handler wants its directory.
+  if (path.endsWith(`/${MODEL_JSON}`) || path === MODEL_JSON) path = path.slice(0, -MODEL_JSON.length) || '.';
   if (path.length === 0) invalidArgument('dir', 'a non-empty directory path', dir);
   return resolve(path);
 }
