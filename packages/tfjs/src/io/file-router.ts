@@ -17,8 +17,10 @@ export function registerFileSystemRouter(): boolean {
   if (ours) return true;
   const probe = 'file://anl-router-probe';
   if (io.getSaveHandlers(probe).length > 0 || io.getLoadHandlers(probe).length > 0) return false;
-  io.registerSaveRouter(fileRouter);
-  io.registerLoadRouter(fileRouter);
+  // tfjs types a router as always returning a handler; at run time null means "not my URL".
+  const router = fileRouter as Parameters<typeof io.registerSaveRouter>[0];
+  io.registerSaveRouter(router);
+  io.registerLoadRouter(router);
   ours = true;
   return true;
 }
