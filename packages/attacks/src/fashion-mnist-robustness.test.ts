@@ -16,7 +16,7 @@ function denseNet(seed: number): tfl.LayersModel {
     layers: [
       tfl.layers.dense({
         inputShape: [784],
-        units: 64,
+        units: 32,
         activation: 'relu',
         kernelInitializer: tfl.initializers.glorotUniform({ seed }),
       }),
@@ -33,7 +33,7 @@ function denseNet(seed: number): tfl.LayersModel {
 describe('real Fashion-MNIST slice (embedded subset): FGSM robustness curve', () => {
   it('baseline accuracy falls monotonically over delta 0..8; FGSM-AT is more accurate under attack', async () => {
     const dir = fashionMnistDir();
-    const train = readFashionMnist(dir, 'train', 3000);
+    const train = readFashionMnist(dir, 'train', 2000);
     const test = readFashionMnist(dir, 't10k', 500);
     const xs = tf.tensor2d(train.pixels, [train.count, 784]);
     const ys = tf.oneHot(tf.tensor1d(train.labels, 'int32'), 10);
@@ -41,7 +41,7 @@ describe('real Fashion-MNIST slice (embedded subset): FGSM robustness curve', ()
     const deltas = [0, 2, 4, 6, 8];
 
     const baseline = denseNet(1);
-    await trainEpochs(baseline, xs, ys, { epochs: 4, batchSize: 64, seed: 1 });
+    await trainEpochs(baseline, xs, ys, { epochs: 4, batchSize: 50, seed: 1 });
     const baseReport = await evaluateRobustness(
       classifierFromLayersModel(baseline, { bounds: [0, 1] }),
       { xs: testXs, labels: test.labels },
@@ -50,7 +50,7 @@ describe('real Fashion-MNIST slice (embedded subset): FGSM robustness curve', ()
 
     const adversarial = denseNet(1);
     const transform = fgsmAdversarialTraining(adversarial, { eps: 0.05, bounds: [0, 1] });
-    await trainEpochs(adversarial, xs, ys, { epochs: 4, batchSize: 64, seed: 1, transform });
+    await trainEpochs(adversarial, xs, ys, { epochs: 4, batchSize: 50, seed: 1, transform });
     const atReport = await evaluateRobustness(
       classifierFromLayersModel(adversarial, { bounds: [0, 1] }),
       { xs: testXs, labels: test.labels },
