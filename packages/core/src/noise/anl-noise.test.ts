@@ -17,8 +17,14 @@ describe('anlNoise (Eq. 4)', () => {
   const case_ = fc.record({
     batch: fc.integer({ min: 1, max: 4 }),
     width: fc.integer({ min: 1, max: 5 }),
-    g: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -100, max: 100, noNaN: true })), { minLength: 20, maxLength: 20 }),
-    eps: fc.oneof(fc.double({ min: -1, max: -1e-3, noNaN: true }), fc.double({ min: 1e-3, max: 1, noNaN: true })),
+    g: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -100, max: 100, noNaN: true })), {
+      minLength: 20,
+      maxLength: 20,
+    }),
+    eps: fc.oneof(
+      fc.double({ min: -1, max: -1e-3, noNaN: true }),
+      fc.double({ min: 1e-3, max: 1, noNaN: true }),
+    ),
     s: fc.double({ min: 0, max: 10, noNaN: true }),
     seed: fc.nat(),
   });
@@ -26,7 +32,12 @@ describe('anlNoise (Eq. 4)', () => {
   function noiseOf(c: { batch: number; width: number; g: number[]; eps: number; s: number; seed: number }) {
     const gData = Float32Array.from(c.g.slice(0, c.batch * c.width));
     const r = sampleClippedGaussianR(createRng(c.seed), c.batch, c.eps);
-    const eta = anlNoise(ops, ops.fromArray(gData, [c.batch, c.width]), ops.fromArray(r, [c.batch]), ops.fromArray([c.s], []));
+    const eta = anlNoise(
+      ops,
+      ops.fromArray(gData, [c.batch, c.width]),
+      ops.fromArray(r, [c.batch]),
+      ops.fromArray([c.s], []),
+    );
     return { gData, r, eta: eta.data, s: Math.fround(c.s) };
   }
 

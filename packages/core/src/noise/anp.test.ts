@@ -19,8 +19,12 @@ describe('ANP buffers', () => {
 
   it('refuses mismatched shapes, non-finite alpha and k < 1', () => {
     const reg = ops.zeros([2, 2]);
-    expect(() => anpUpdate(ops, reg, ops.zeros([2, 3]), 0.5)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 'g' }));
-    expect(() => anpUpdate(ops, reg, reg, Number.NaN)).toThrow(expect.objectContaining({ argument: 'alpha' }));
+    expect(() => anpUpdate(ops, reg, ops.zeros([2, 3]), 0.5)).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 'g' }),
+    );
+    expect(() => anpUpdate(ops, reg, reg, Number.NaN)).toThrow(
+      expect.objectContaining({ argument: 'alpha' }),
+    );
     expect(() => anpNoise(ops, reg, 0.1, 0)).toThrow(expect.objectContaining({ argument: 'passes' }));
   });
 });

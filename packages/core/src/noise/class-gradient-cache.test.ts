@@ -4,7 +4,9 @@ import { createRng } from '../rng/create-rng';
 import { ClassGradientCache, pickOnePerClass } from './class-gradient-cache';
 
 const rows = (t: { data: Float32Array }, width: number) =>
-  Array.from({ length: t.data.length / width }, (_, i) => Array.from(t.data.subarray(i * width, (i + 1) * width)));
+  Array.from({ length: t.data.length / width }, (_, i) =>
+    Array.from(t.data.subarray(i * width, (i + 1) * width)),
+  );
 
 describe('ClassGradientCache', () => {
   it('starts at zero; update stores one sample per class present; gather reads by label (by hand)', () => {
@@ -42,11 +44,18 @@ describe('ClassGradientCache', () => {
       counts.set(srcRows[0], (counts.get(srcRows[0]) ?? 0) + 1);
     }
     expect([...counts.keys()].sort()).toEqual([0, 2, 3]);
-    for (const c of counts.values()) expect(Math.abs(c / trials - 1 / 3)).toBeLessThan(5 * Math.sqrt(2 / 9 / trials));
+    for (const c of counts.values())
+      expect(Math.abs(c / trials - 1 / 3)).toBeLessThan(5 * Math.sqrt(2 / 9 / trials));
   });
 
   it('memoryBytes = classes × Σ sample sizes × 4', () => {
-    const cache = new ClassGradientCache(new ReferenceTensorOps(), { numClasses: 10, sampleShapes: [[6, 24, 24], [16, 8, 8]] });
+    const cache = new ClassGradientCache(new ReferenceTensorOps(), {
+      numClasses: 10,
+      sampleShapes: [
+        [6, 24, 24],
+        [16, 8, 8],
+      ],
+    });
     // LeNet-5's two noise layers on Fashion-MNIST: 10 · (3456 + 1024) · 4 = 179,200 bytes.
     expect(cache.memoryBytes()).toBe(10 * (6 * 24 * 24 + 16 * 8 * 8) * 4);
     expect(cache.memoryBytes()).toBe(179_200);
@@ -87,8 +96,12 @@ describe('ClassGradientCache', () => {
     const ops = new ReferenceTensorOps();
     const cache = new ClassGradientCache(ops, { numClasses: 3, sampleShapes: [[2]] });
     const g = ops.zeros([2, 2]);
-    expect(() => cache.gather(0, Int32Array.of(3))).toThrow(expect.objectContaining({ code: 'INVALID_LABELS' }));
-    expect(() => cache.update(0, g, Int32Array.of(0), createRng(1))).toThrow(expect.objectContaining({ code: 'INVALID_LABELS' }));
+    expect(() => cache.gather(0, Int32Array.of(3))).toThrow(
+      expect.objectContaining({ code: 'INVALID_LABELS' }),
+    );
+    expect(() => cache.update(0, g, Int32Array.of(0), createRng(1))).toThrow(
+      expect.objectContaining({ code: 'INVALID_LABELS' }),
+    );
     expect(() => cache.gather(1, Int32Array.of(0))).toThrow(expect.objectContaining({ argument: 'layer' }));
     expect(() => new ClassGradientCache(ops, { numClasses: 0, sampleShapes: [[2]] })).toThrow(
       expect.objectContaining({ argument: 'numClasses' }),

@@ -36,7 +36,9 @@ describe('gaussianNoise', () => {
   });
 
   it('refuses non-finite eps and a non-scalar s', () => {
-    expect(() => gaussianNoise(ops, [2], Number.NaN, 1)).toThrow(expect.objectContaining({ argument: 'eps' }));
+    expect(() => gaussianNoise(ops, [2], Number.NaN, 1)).toThrow(
+      expect.objectContaining({ argument: 'eps' }),
+    );
     expect(() => gaussianNoise(ops, [2], 0.1, 1, ops.zeros([2]))).toThrow(
       expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 's' }),
     );

@@ -20,6 +20,8 @@ describe('latNoise (Eq. 6-7)', () => {
 
   it('refuses batchSize 0 and non-finite eps', () => {
     expect(() => latNoise(ops, prev, 0.1, 0)).toThrow(expect.objectContaining({ argument: 'batchSize' }));
-    expect(() => latNoise(ops, prev, Number.POSITIVE_INFINITY, 2)).toThrow(expect.objectContaining({ argument: 'eps' }));
+    expect(() => latNoise(ops, prev, Number.POSITIVE_INFINITY, 2)).toThrow(
+      expect.objectContaining({ argument: 'eps' }),
+    );
   });
 });

@@ -27,7 +27,14 @@ describe('perSampleLinfNormalize', () => {
       fc.property(
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 6 }),
-        fc.array(fc.oneof(fc.constant(0), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e-40, max: 1e-40, noNaN: true })), { minLength: 24, maxLength: 24 }),
+        fc.array(
+          fc.oneof(
+            fc.constant(0),
+            fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+            fc.double({ min: -1e-40, max: 1e-40, noNaN: true }),
+          ),
+          { minLength: 24, maxLength: 24 },
+        ),
         (batch, width, raw) => {
           const data = Float32Array.from(raw.slice(0, batch * width));
           const out = perSampleLinfNormalize(ops, ops.fromArray(data, [batch, width])).data;

@@ -32,6 +32,8 @@ describe('pniNoise', () => {
 
   it('refuses a non-finite alpha or a non-scalar alpha tensor', () => {
     expect(() => pniNoise(ops, w, Number.NaN, 1)).toThrow(expect.objectContaining({ argument: 'alpha' }));
-    expect(() => pniNoise(ops, w, ops.zeros([2]), 1)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => pniNoise(ops, w, ops.zeros([2]), 1)).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
+    );
   });
 });

@@ -61,7 +61,9 @@ describe('RunningStd', () => {
 
   it('refuses a momentum outside [0, 1]', () => {
     for (const m of [-0.1, 1.5, Number.NaN]) {
-      expect(() => new RunningStd(new ReferenceTensorOps(), m)).toThrow(expect.objectContaining({ argument: 'momentum' }));
+      expect(() => new RunningStd(new ReferenceTensorOps(), m)).toThrow(
+        expect.objectContaining({ argument: 'momentum' }),
+      );
     }
   });
 });

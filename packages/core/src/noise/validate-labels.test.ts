@@ -16,12 +16,18 @@ describe('validateLabels', () => {
     ['not an array', 'abc', /labels must be an Int32Array of class labels/],
   ])('refuses %s with INVALID_LABELS', (_what, labels, message) => {
     expect(() => validateLabels(labels, 3, 'labels')).toThrow(message);
-    expect(() => validateLabels(labels, 3, 'labels')).toThrow(expect.objectContaining({ code: 'INVALID_LABELS', argument: 'labels' }));
+    expect(() => validateLabels(labels, 3, 'labels')).toThrow(
+      expect.objectContaining({ code: 'INVALID_LABELS', argument: 'labels' }),
+    );
   });
 
   it('refuses the wrong length', () => {
     expect(() => validateLabels(Int32Array.of(0, 1), 3, 'batch.labels', 3)).toThrow(
-      expect.objectContaining({ code: 'INVALID_LABELS', argument: 'batch.labels', message: 'batch.labels must have length 3 (the batch size), got 2' }),
+      expect.objectContaining({
+        code: 'INVALID_LABELS',
+        argument: 'batch.labels',
+        message: 'batch.labels must have length 3 (the batch size), got 2',
+      }),
     );
   });
 });

@@ -47,7 +47,9 @@ describe('ReferenceTensorOps by hand', () => {
     const table = ops.fromArray([1, 2, 3, 4, 5, 6], [3, 2]);
     expect(values(ops.gatherRows(table, Int32Array.of(2, 0, 2)))).toEqual([5, 6, 1, 2, 5, 6]);
     const src = ops.fromArray([9, 9, 7, 7], [2, 2]);
-    expect(values(ops.scatterRows(table, Int32Array.of(0, 0), src, Int32Array.of(0, 1)))).toEqual([7, 7, 3, 4, 5, 6]);
+    expect(values(ops.scatterRows(table, Int32Array.of(0, 0), src, Int32Array.of(0, 1)))).toEqual([
+      7, 7, 3, 4, 5, 6,
+    ]);
     expect(values(table)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -65,10 +67,18 @@ describe('ReferenceTensorOps by hand', () => {
     expect(() => ops.mulPerSample(a, ops.fromArray([1, 2, 3], [3]))).toThrow(
       expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 'v' }),
     );
-    expect(() => ops.scaleByScalar(a, v)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 's' }));
-    expect(() => ops.fromArray([1, 2, 3], [2, 2])).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 'values' }));
-    expect(() => ops.zeros([2, -1])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'shape' }));
-    expect(() => ops.gatherRows(a, Int32Array.of(2))).toThrow(expect.objectContaining({ argument: 'indices' }));
+    expect(() => ops.scaleByScalar(a, v)).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 's' }),
+    );
+    expect(() => ops.fromArray([1, 2, 3], [2, 2])).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 'values' }),
+    );
+    expect(() => ops.zeros([2, -1])).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'shape' }),
+    );
+    expect(() => ops.gatherRows(a, Int32Array.of(2))).toThrow(
+      expect.objectContaining({ argument: 'indices' }),
+    );
     expect(() => ops.scale(a, Number.NaN)).toThrow(expect.objectContaining({ argument: 's' }));
     expect(() => ops.clip(a, 1, 0)).toThrow(expect.objectContaining({ argument: 'lo' }));
     expect(() => ops.randomNormal([2], 0, -1, 1)).toThrow(expect.objectContaining({ argument: 'std' }));

@@ -31,7 +31,9 @@ describe('createRng', () => {
     expect(childValues.filter((v, i) => v === parentValues[i]).length).toBe(0);
     // Two splits in a row differ from each other.
     const p = createRng(3);
-    expect(take(5, () => p.split().nextUint32())).not.toEqual(take(5, () => createRng(3).split().nextUint32()));
+    expect(take(5, () => p.split().nextUint32())).not.toEqual(
+      take(5, () => createRng(3).split().nextUint32()),
+    );
   });
 
   it('uniform lies in [0, 1) with mean 1/2 and variance 1/12', () => {
@@ -63,7 +65,7 @@ describe('createRng', () => {
     const counts = new Array(3).fill(0);
     const n = 30_000;
     for (let i = 0; i < n; i++) counts[rng.int(3)] += 1;
-    for (const c of counts) expect(Math.abs(c / n - 1 / 3)).toBeLessThan(5 * Math.sqrt((2 / 9) / n));
+    for (const c of counts) expect(Math.abs(c / n - 1 / 3)).toBeLessThan(5 * Math.sqrt(2 / 9 / n));
     expect(createRng(1).int(1)).toBe(0);
   });
 
@@ -72,7 +74,9 @@ describe('createRng', () => {
       expect(() => createRng(seed)).toThrow(AnlError);
     }
     for (const n of [0, -1, 2.5, Number.NaN]) {
-      expect(() => createRng(1).int(n)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'n' }));
+      expect(() => createRng(1).int(n)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'n' }),
+      );
     }
   });
 });

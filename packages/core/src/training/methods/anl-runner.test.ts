@@ -5,7 +5,7 @@ import { linearFixture, randomBatch } from '../../testing/fixtures.test-helpers'
 import { anlNoiseByHand, expectAllClose, populationStd } from '../../testing/math.test-helpers';
 import { createTrainingAlgorithm } from '../create-training-algorithm';
 
-describe("ANL (Algorithm 1) on a two-layer linear model with hand-derived gradients", () => {
+describe('ANL (Algorithm 1) on a two-layer linear model with hand-derived gradients', () => {
   for (const eps of [0.1, -0.05]) {
     it(`eps = ${eps}: round 1 asks no weight gradients, round 2 injects Eq. 4 built from round 1, only round 2 updates`, async () => {
       const { ops, model } = linearFixture(1);

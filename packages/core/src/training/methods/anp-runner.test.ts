@@ -30,7 +30,10 @@ describe('ANP on the linear model', () => {
       let reg = new Array(3 * w).fill(0);
       for (let p = 1; p < 3; p++) {
         reg = anpUpdateByHand(reg, model.passes[p - 1].noiseGradients[t], w, 0.7);
-        expectAllClose(model.passes[p].noise[t], reg.map((x) => (eps / 3) * x));
+        expectAllClose(
+          model.passes[p].noise[t],
+          reg.map((x) => (eps / 3) * x),
+        );
       }
     }
     ops.dispose([batch.x, batch.y]);
@@ -42,7 +45,9 @@ describe('ANP on the linear model', () => {
     const algorithm = createTrainingAlgorithm(ops, { method: 'anp' });
     for (let k = 0; k < 2; k++) {
       const batch = randomBatch(model, 2, k);
-      ops.dispose(algorithm.step(model, batch, { eps: 1, noise: true, anpAlpha: 1, anpPasses: 2 }, createRng(k)).loss);
+      ops.dispose(
+        algorithm.step(model, batch, { eps: 1, noise: true, anpAlpha: 1, anpPasses: 2 }, createRng(k)).loss,
+      );
       ops.dispose([batch.x, batch.y]);
     }
     expect(model.passes).toHaveLength(4);

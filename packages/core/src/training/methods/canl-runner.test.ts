@@ -5,7 +5,8 @@ import { linearFixture, randomBatch } from '../../testing/fixtures.test-helpers'
 import { anlNoiseByHand, populationStd, rowsOf } from '../../testing/math.test-helpers';
 import { createTrainingAlgorithm } from '../create-training-algorithm';
 
-const close = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= 1e-5 * Math.abs(b[i]) + 1e-7);
+const close = (a: number[], b: number[]) =>
+  a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= 1e-5 * Math.abs(b[i]) + 1e-7);
 
 describe('CANL (Algorithm 2) on the linear model', () => {
   it("one pass per batch with both gradients; a sample's noise comes from its class's cached gradient", () => {
@@ -57,8 +58,13 @@ describe('CANL (Algorithm 2) on the linear model', () => {
     for (let seed = 0; seed < 40 && seen.size < 2; seed++) {
       const { ops, model } = linearFixture(4);
       const algorithm = createTrainingAlgorithm(ops, { method: 'canl', numClasses: 2 });
-      ops.dispose(algorithm.step(model, randomBatch(model, 2, 1, [0, 0]), { eps: 0.1, noise: true }, createRng(seed)).loss);
-      ops.dispose(algorithm.step(model, randomBatch(model, 1, 2, [0]), { eps: 0.1, noise: true }, createRng(1000)).loss);
+      ops.dispose(
+        algorithm.step(model, randomBatch(model, 2, 1, [0, 0]), { eps: 0.1, noise: true }, createRng(seed))
+          .loss,
+      );
+      ops.dispose(
+        algorithm.step(model, randomBatch(model, 1, 2, [0]), { eps: 0.1, noise: true }, createRng(1000)).loss,
+      );
       const prev = rowsOf(model.passes[0].noiseGradients[1], model.outputs);
       const noise = Array.from(model.passes[1].noise[1]!);
       // Replay step 2's draws: point 0's r, then point 1's.
@@ -76,9 +82,9 @@ describe('CANL (Algorithm 2) on the linear model', () => {
   it('refuses batches without labels and algorithms without numClasses', () => {
     const { ops, model } = linearFixture(4);
     const algorithm = createTrainingAlgorithm(ops, { method: 'canl', numClasses: 3 });
-    expect(() => algorithm.step(model, randomBatch(model, 2, 1), { eps: 0.1, noise: true }, createRng(1))).toThrow(
-      expect.objectContaining({ code: 'INVALID_LABELS', argument: 'batch.labels' }),
-    );
+    expect(() =>
+      algorithm.step(model, randomBatch(model, 2, 1), { eps: 0.1, noise: true }, createRng(1)),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_LABELS', argument: 'batch.labels' }));
     expect(() => createTrainingAlgorithm(ops, { method: 'canl' })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'options.numClasses' }),
     );

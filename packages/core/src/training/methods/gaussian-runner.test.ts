@@ -22,7 +22,10 @@ describe('Gaussian baseline on the linear model', () => {
       for (let t = 0; t < 2; t++) {
         const unit = referenceOps.randomNormal(shapes[t], 0, 0.05, rng.nextUint32()).data;
         const s = scaleByStd ? populationStd(model.passes[0].activations[t]) : 1;
-        expectAllClose(model.passes[0].noise[t], Array.from(unit, (x) => x * s));
+        expectAllClose(
+          model.passes[0].noise[t],
+          Array.from(unit, (x) => x * s),
+        );
       }
       ops.dispose([batch.x, batch.y]);
       expect(ops.numTensors).toBe(0);

@@ -7,7 +7,9 @@ import { createTrainingAlgorithm } from '../create-training-algorithm';
 /** eps · sign(prev[i mod B_prev]) for a batch of `batchSize`, row-major. */
 function latByHand(prev: Float32Array, width: number, eps: number, batchSize: number): number[] {
   const rows = rowsOf(prev, width);
-  return Array.from({ length: batchSize }, (_, i) => rows[i % rows.length].map((g) => Math.fround(eps * Math.sign(g)))).flat();
+  return Array.from({ length: batchSize }, (_, i) =>
+    rows[i % rows.length].map((g) => Math.fround(eps * Math.sign(g))),
+  ).flat();
 }
 
 describe('LAT on the linear model', () => {
@@ -24,7 +26,8 @@ describe('LAT on the linear model', () => {
     expect(model.passes).toHaveLength(4);
     expect(model.applied).toBe(4);
     expect(model.passes[0].noise).toEqual([null, null]);
-    for (const pass of model.passes) expect(pass.request.weightGradients && pass.request.noiseGradients).toBe(true);
+    for (const pass of model.passes)
+      expect(pass.request.weightGradients && pass.request.noiseGradients).toBe(true);
     const widths = [model.hidden, model.outputs];
     for (let k = 1; k < 4; k++) {
       for (let t = 0; t < 2; t++) {
