@@ -18,7 +18,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { classifierFromLayersModel, evaluateRobustness, fgsmAdversarialTraining, formatRobustnessTable } from '@anl/attacks';
+import {
+  classifierFromLayersModel,
+  evaluateRobustness,
+  fgsmAdversarialTraining,
+  formatRobustnessTable,
+} from '@anl/attacks';
 import { writeRobustnessJson } from '@anl/attacks/node';
 
 const { values: args } = parseArgs({
@@ -59,7 +64,11 @@ function loadSplit(split, count) {
   const pixels = new Float32Array(count * 784);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images[16 + i] / 255;
   const y = Array.from(labels.subarray(8, 8 + count));
-  return { xs: tf.tensor4d(pixels, [count, 28, 28, 1]), labels: y, ys: tf.oneHot(tf.tensor1d(y, 'int32'), 10) };
+  return {
+    xs: tf.tensor4d(pixels, [count, 28, 28, 1]),
+    labels: y,
+    ys: tf.oneHot(tf.tensor1d(y, 'int32'), 10),
+  };
 }
 
 /** LeNet-5 as in the ANL paper (without its noise layers): CONV6-RELU-POOL-CONV16-RELU-POOL-FC120-FC84-FC10. */
@@ -67,9 +76,22 @@ function lenet5(initSeed) {
   const init = (k) => tf.initializers.glorotUniform({ seed: initSeed * 100 + k });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 6,
+        kernelSize: 5,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(1),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu', kernelInitializer: init(2) }),
+      tf.layers.conv2d({
+        filters: 16,
+        kernelSize: 5,
+        padding: 'valid',
+        activation: 'relu',
+        kernelInitializer: init(2),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init(3) }),
@@ -77,7 +99,10 @@ function lenet5(initSeed) {
       tf.layers.dense({ units: 10, kernelInitializer: init(5) }),
     ],
   });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred) });
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+  });
   return model;
 }
 
@@ -115,7 +140,9 @@ async function train(model, data, transform, label) {
       batches++;
       tf.dispose([idx, batch.xs, batch.ys, used.xs, used.ys]);
     }
-    console.error(`${label}: epoch ${epoch + 1}/${epochs} loss ${(lossSum / batches).toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    console.error(
+      `${label}: epoch ${epoch + 1}/${epochs} loss ${(lossSum / batches).toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
   }
   return { seconds: (Date.now() - started) / 1000, steps };
 }
@@ -133,11 +160,15 @@ console.error(`backend ${tf.getBackend()}, kernels ${args.kernels}`);
 const trainData = loadSplit('train', trainCount);
 const testData = loadSplit('t10k', testCount);
 const evaluate = (model) =>
-  evaluateRobustness(classifierFromLayersModel(model, { bounds: [0, 1] }), { xs: testData.xs, labels: testData.labels }, {
-    attack: 'fgsm',
-    deltas,
-    batchSize: 250,
-  });
+  evaluateRobustness(
+    classifierFromLayersModel(model, { bounds: [0, 1] }),
+    { xs: testData.xs, labels: testData.labels },
+    {
+      attack: 'fgsm',
+      deltas,
+      batchSize: 250,
+    },
+  );
 
 const baseline = lenet5(seed);
 const baselineTime = await train(baseline, trainData, undefined, 'baseline');
@@ -155,10 +186,25 @@ const named = [
 console.log(formatRobustnessTable(named));
 await writeRobustnessJson(
   {
-    description: 'LeNet-5 on Fashion-MNIST: baseline vs FGSM adversarial training, accuracy under FGSM (delta on 0-255)',
-    command: `node packages/attacks/scripts/fashion-mnist-robustness.mjs ${process.argv.slice(2).join(' ')}`.trim(),
-    data: { dir: args.data, trainImages: trainCount, testImages: testCount, selection: 'first N of each IDX file' },
-    training: { epochs, batchSize, optimizer: 'adam(1e-3)', seed, atEps, backend: tf.getBackend(), kernels: args.kernels },
+    description:
+      'LeNet-5 on Fashion-MNIST: baseline vs FGSM adversarial training, accuracy under FGSM (delta on 0-255)',
+    command:
+      `node packages/attacks/scripts/fashion-mnist-robustness.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    data: {
+      dir: args.data,
+      trainImages: trainCount,
+      testImages: testCount,
+      selection: 'first N of each IDX file',
+    },
+    training: {
+      epochs,
+      batchSize,
+      optimizer: 'adam(1e-3)',
+      seed,
+      atEps,
+      backend: tf.getBackend(),
+      kernels: args.kernels,
+    },
     seconds: { baseline: baselineTime.seconds, fgsmAt: adversarialTime.seconds },
     steps: { baseline: baselineTime.steps, fgsmAt: adversarialTime.steps },
     node: process.version,
