@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNoiseLayers } from '../layers/find-noise-layers';
-import { NoiseLayer } from '../layers/noise-layer';
+import { NoiseLayer, noiseLayer } from '../layers/noise-layer';
+import { ParametricNoiseLayer, parametricNoiseLayer } from '../layers/parametric-noise-layer';
 import { insertNoiseLayers } from '../model-surgery/insert-noise-layers';
 import { stripNoiseLayers } from '../model-surgery/strip-noise-layers';
 import { maxAbsDiff, predict, residualNet, sequentialCnn } from '../model-surgery/test-models.test-helpers';
+import { registerFileSystemRouter } from './file-router';
 import { fileSystemHandler } from './file-system-handler';
 import { loadModel, saveModel } from './save-load';
 
@@ -152,7 +154,6 @@ describe('saveModel / loadModel', () => {
 
 describe('registerFileSystemRouter', () => {
   it('makes file:// URLs work with model.save and tf.loadLayersModel, once', async () => {
-    const { registerFileSystemRouter } = await import('./file-router');
     expect(registerFileSystemRouter()).toBe(true);
     expect(registerFileSystemRouter()).toBe(true);
     expect(tf.io.getSaveHandlers('file://somewhere')).toHaveLength(1);
@@ -164,5 +165,54 @@ describe('registerFileSystemRouter', () => {
     await expectSamePredictions(model, viaFile, [2, 8, 8, 1]);
     await expectSamePredictions(model, viaDir, [2, 8, 8, 1]);
     expect(findNoiseLayers(viaFile)).toHaveLength(1);
+  });
+});
+
+describe('saveModel with training state and PNI', () => {
+  it('keeps the optimizer state and training config with includeOptimizer', async () => {
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.dense({ units: 2 })],
+    });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    const xs = tf.randomNormal([8, 4], 0, 1, 'float32', 1);
+    const ys = tf.randomNormal([8, 2], 0, 1, 'float32', 2);
+    await model.fit(xs, ys, { epochs: 1, batchSize: 4, verbose: 0 });
+    const dir = join(root, 'with-optimizer');
+    await saveModel(model, dir, { includeOptimizer: true });
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    // Keras's own (pythonic) spelling in the file.
+    expect(json.trainingConfig.loss).toBe('mean_squared_error');
+    const optimizerWeights = json.weightsManifest[0].weights.filter(
+      (w: { group?: string }) => w.group === 'optimizer',
+    );
+    expect(optimizerWeights.length).toBeGreaterThan(0);
+    const loaded = await loadModel(dir);
+    expect(loaded.optimizer).toBeDefined();
+    const savedState = await model.optimizer.getWeights();
+    const loadedState = await loaded.optimizer.getWeights();
+    expect(loadedState.map((w) => w.name)).toEqual(savedState.map((w) => w.name));
+    for (let i = 0; i < savedState.length; i++)
+      expect(maxAbsDiff(savedState[i].tensor, loadedState[i].tensor)).toBe(0);
+    tf.dispose([xs, ys]);
+  });
+
+  it('keeps a ParametricNoiseLayer and its learned alpha through strip, save and load', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [4], units: 3 }),
+        parametricNoiseLayer({ alphaInit: 0.7, activeAtInference: false }),
+        noiseLayer({ method: 'anl' }),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    const clean = stripNoiseLayers(model);
+    expect(clean.layers.map((l) => l.getClassName())).toEqual(['Dense', 'anl>ParametricNoise', 'Dense']);
+    const dir = join(root, 'pni');
+    await saveModel(clean, dir);
+    const loaded = await loadModel(dir);
+    const pni = loaded.layers[1] as ParametricNoiseLayer;
+    expect(pni).toBeInstanceOf(ParametricNoiseLayer);
+    expect(Array.from(pni.getWeights()[0].dataSync())).toEqual([Math.fround(0.7)]);
+    await expectSamePredictions(model, loaded, [2, 4]);
   });
 });

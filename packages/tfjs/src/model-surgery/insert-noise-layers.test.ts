@@ -194,3 +194,29 @@ describe('insertNoiseLayers refuses bad input before building anything', () => {
     expect(model.layers.some((l) => l instanceof NoiseLayer)).toBe(false);
   });
 });
+
+describe('insertNoiseLayers and training', () => {
+  it('trains the shared weights: fitting the noisy model changes the original’s predictions', async () => {
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.dense({ units: 1 })],
+    });
+    const noisy = insertNoiseLayers(model, { after: 'Dense', stddev: 0.1 });
+    noisy.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const xs = tf.randomNormal([16, 4], 0, 1, 'float32', 1);
+    const ys = tf.randomNormal([16, 1], 0, 1, 'float32', 2);
+    const before = predict(model, xs);
+    await noisy.fit(xs, ys, { epochs: 2, batchSize: 8, verbose: 0 });
+    const afterOriginal = predict(model, xs);
+    const afterNoisy = predict(noisy, xs);
+    expect(maxAbsDiff(before, afterOriginal)).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(afterOriginal, afterNoisy)).toBe(0);
+    tf.dispose([xs, ys, before, afterOriginal, afterNoisy]);
+  });
+
+  it('can be applied to a model that already has noise layers, with fresh names', () => {
+    const once = insertNoiseLayers(sequentialCnn(), { after: 'Conv2D' });
+    const twice = insertNoiseLayers(once, { after: 'Conv2D' });
+    const names = findNoiseLayers(twice).map((l) => l.name);
+    expect(names).toEqual(['conv1/anl_noise_1', 'conv1/anl_noise', 'conv2/anl_noise_1', 'conv2/anl_noise']);
+  });
+});
