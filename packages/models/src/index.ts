@@ -1,1 +1,2 @@
 export * from './datasets/index';
+export * from './models/index';

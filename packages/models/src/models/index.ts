@@ -1,0 +1,10 @@
+export { lenet5, type LeNet5Options } from './lenet5';
+export { type MobileNetOptions, mobilenetV1, mobilenetV2, type MobileNetV2Options } from './mobilenet';
+export { type ModelOptions, type NoisePlacement } from './model-options';
+export { pyramidNet, type PyramidNetOptions } from './pyramidnet';
+export { registerModelLayers } from './register';
+export { resnet, resnet18, resnet20, resnet34, resnet56, type ResNetOptions } from './resnet';
+export { ShortcutPad, type ShortcutPadArgs } from './shortcut-pad';
+export { vgg, vgg11, vgg16, type VggOptions } from './vgg';
+export { WeightMap, type WeightMapArgs, type WeightMapVariant, weightMap } from './weight-map-layer';
+export { wmCnn, type WmCnnOptions } from './wm-cnn';
