@@ -240,4 +240,25 @@ describe('bad arguments: AnlError with the right code, thrown before anything ru
     ops2.dispose([batch.x, batch.y]);
     expect(ops2.numTensors).toBe(0);
   });
+
+  it('a model that returns no noise gradients when asked -> AnlError naming the model, nothing leaked', () => {
+    const { ops: ops3, model: forgetful } = linearFixture();
+    const doPass = forgetful.doPass.bind(forgetful);
+    forgetful.doPass = (request) => {
+      const result = doPass(request);
+      ops3.dispose(result.noiseGradients ?? []);
+      return { loss: result.loss, weightGradients: result.weightGradients };
+    };
+    const batch = randomBatch(forgetful, 2, 1, [0, 1]);
+    for (const method of ['anl', 'canl', 'lat'] as const) {
+      const algorithm = createTrainingAlgorithm(ops3, { method, numClasses: 2 });
+      expect(() => algorithm.step(forgetful, batch, settings, createRng(1))).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'model' }),
+      );
+      algorithm.dispose();
+    }
+    expect(forgetful.applied).toBe(0);
+    ops3.dispose([batch.x, batch.y]);
+    expect(ops3.numTensors).toBe(0);
+  });
 });
