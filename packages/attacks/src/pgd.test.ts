@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { linearGradient, linearModel, mlpModel, mulberry32, useCpu } from '../test/fixtures';
 import { fgsm } from './fgsm';
@@ -79,6 +80,25 @@ describe('pgd', () => {
     const a = pgd(classifier, x, { ...options, seed: 5 }).arraySync();
     expect(pgd(classifier, x, { ...options, seed: 5 }).arraySync()).toEqual(a);
     expect(pgd(classifier, x, { ...options, seed: 6 }).arraySync()).not.toEqual(a);
+  });
+
+  it('works per image on 4-D batches: each image’s L2 perturbation is within eps', () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.flatten({ inputShape: [3, 3, 1] }),
+        tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.randomNormal({ seed: 4 }) }),
+      ],
+    });
+    const classifier = classifierFromLayersModel(model, { bounds: [0, 1] });
+    const x = tf.tensor4d(randomBatch(5, 9, 12, 0.3, 0.7).flat(), [5, 3, 3, 1]);
+    const eps = 0.4;
+    const adv = pgd(classifier, x, { eps, steps: 5, stepSize: 0.2, norm: 'l2', seed: 2 });
+    expect(adv.shape).toEqual([5, 3, 3, 1]);
+    const d = tf.reshape(tf.sub(adv, x), [5, 9]).arraySync() as number[][];
+    const norms = d.map(l2);
+    for (const n of norms) expect(n).toBeLessThanOrEqual(eps * (1 + 1e-5));
+    // Away from the bounds, 5 steps of 0.2 reach the sphere of radius eps.
+    expect(Math.max(...norms)).toBeGreaterThan(eps * 0.99);
   });
 
   for (const norm of ['linf', 'l2'] as const) {
