@@ -12,8 +12,8 @@ import { KernelRunner } from './kernel-runner';
 /** Entry i of a [n, r, c] tensor as [1, r, c], one block copy (the wasm Slice kernel copies all of x first). */
 function batchEntry(backend: KernelBackend, backendName: string, x: TensorInfo, i: number): TensorInfo {
   const [, r, c] = x.shape;
-  return writeOutput(backend, backendName, [1, r, c], 'float32', (out, read) => {
-    out.set(read(x).subarray(i * r * c, (i + 1) * r * c));
+  return writeOutput(backend, backendName, [1, r, c], 'float32', [x], (out, [xs]) => {
+    out.set(xs.subarray(i * r * c, (i + 1) * r * c));
   });
 }
 

@@ -4,8 +4,8 @@ import type {
   KernelBackend,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { zeroInsert } from './conv2d-backprop-input';
 import { convGeometry, readWindowPads, transposedConvPads } from './conv-geometry';
+import { zeroInsert } from './conv2d-backprop-input';
 import { KernelRunner } from './kernel-runner';
 
 const cropPart = ([a, b]: [number, number]): [number, number] => [Math.min(0, a), Math.min(0, b)];

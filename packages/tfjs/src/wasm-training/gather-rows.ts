@@ -22,9 +22,7 @@ export function gatherByBlocks(
   const inner = util.sizeFromShape(x.shape.slice(axis + 1));
   const count = util.sizeFromShape(indices.shape);
   const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-  return writeOutput(backend, backendName, outShape, x.dtype, (out, read) => {
-    const xs = read(x);
-    const idx = read(indices);
+  return writeOutput(backend, backendName, outShape, x.dtype, [x, indices], (out, [xs, idx]) => {
     for (let i = 0; i < count; i++) {
       const j = idx[i];
       if (!(j >= 0 && j < dim)) throw new Error(`GatherV2: the index value ${j} is not in [0, ${dim - 1}]`);

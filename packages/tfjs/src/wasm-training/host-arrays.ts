@@ -6,6 +6,7 @@ type HostArray = Float32Array | Int32Array | Uint8Array;
 interface WasmLike {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): HostArray;
+  dataIdMap: { get(dataId: object): unknown };
 }
 interface CpuLike {
   data: { get(dataId: object): { values?: unknown } };
@@ -13,37 +14,45 @@ interface CpuLike {
 }
 
 /**
- * Makes one output tensor and lets `fill` write it as a plain typed array, reading inputs through
- * `read` (views into the wasm heap, or the cpu backend's own arrays: no copies). On wasm the output is
- * allocated BEFORE any input view is taken, because an allocation may grow (and detach) the heap.
- * The output starts zeroed.
+ * Makes one output tensor and lets `fill` write it as a plain typed array, given the inputs as typed
+ * arrays (views into the wasm heap, or the cpu backend's own arrays: no copies). The output starts zeroed.
+ *
+ * On wasm every allocation may grow the heap and detach earlier views, and merely looking an input up
+ * may allocate (tfjs moves a tensor made on another backend on first access). So: inputs are looked up
+ * first, then the output is allocated, and only then are views taken.
  */
 export function writeOutput(
   backend: KernelBackend,
   backendName: string,
   shape: number[],
   dtype: 'float32' | 'int32',
-  fill: (out: HostArray, read: (t: TensorInfo) => HostArray) => void,
+  inputs: readonly TensorInfo[],
+  fill: (out: HostArray, ins: HostArray[]) => void,
 ): TensorInfo {
   if (backendName === 'wasm') {
     const wasm = backend as unknown as WasmLike;
+    for (const t of inputs) wasm.dataIdMap.get(t.dataId);
     const out = wasm.makeOutput(shape, dtype);
     const values = wasm.typedArrayFromHeap(out);
     values.fill(0);
-    fill(values, (t) => wasm.typedArrayFromHeap(t));
+    fill(
+      values,
+      inputs.map((t) => wasm.typedArrayFromHeap(t)),
+    );
     return out;
   }
   if (backendName === 'cpu') {
     const cpu = backend as unknown as CpuLike;
     const size = util.sizeFromShape(shape);
     const values = dtype === 'float32' ? new Float32Array(size) : new Int32Array(size);
-    fill(values, (t) => {
+    const ins = inputs.map((t) => {
       const v = cpu.data.get(t.dataId).values;
       if (!(v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array)) {
         throw new Error('wasm-training: cpu tensor has no plain typed-array values');
       }
       return v;
     });
+    fill(values, ins);
     return cpu.makeTensorInfo(shape, dtype, values);
   }
   throw new Error(`wasm-training: host-array kernels run on 'cpu' or 'wasm', not '${backendName}'`);

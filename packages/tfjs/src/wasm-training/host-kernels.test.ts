@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { maxRelativeError, randomValues, runKernelOn } from './backend-pair.test-helpers';
 import { registerWasmTrainingKernels } from './index';
@@ -115,4 +116,75 @@ describe('BatchMatMul on wasm (transposes and batches folded into plain products
       );
     });
   }
+});
+
+describe('Slice on wasm (copies only the runs it returns)', () => {
+  const cases: [number[], number[], number[]][] = [
+    [
+      [10, 4],
+      [3, 0],
+      [5, 4],
+    ],
+    [
+      [4, 5, 6],
+      [1, 2, 3],
+      [2, 3, 2],
+    ],
+    [
+      [3, 4, 5, 2],
+      [0, 1, 0, 1],
+      [3, 2, 5, 1],
+    ],
+    [
+      [2, 3, 4, 5, 2],
+      [1, 0, 2, 1, 0],
+      [1, 3, 2, 3, 2],
+    ],
+    [[7], [2], [4]],
+    [
+      [4, 5],
+      [1, 1],
+      [-1, -1],
+    ],
+  ];
+  for (const [i, [xShape, begin, sz]] of cases.entries()) {
+    it(`x ${xShape} begin ${begin} size ${sz}`, async () => {
+      await compareWithStockCpu(
+        'Slice',
+        { x: { shape: xShape, values: randomValues(size(xShape), 110 + i) } },
+        { begin, size: sz },
+      );
+    });
+  }
+});
+
+describe('host-array kernels on tensors made on another backend', () => {
+  it('slice, gather and MaxPoolGrad read a cpu tensor moved into a growing wasm heap correctly', async () => {
+    registerWasmTrainingKernels();
+    await tf.setBackend('cpu');
+    // 24 MB: moving it to wasm must grow the heap in the middle of our kernels' input lookups.
+    const n = 6_000_000;
+    const values = randomValues(n, 123);
+    const slices: tf.Tensor[] = [];
+    const make = () => tf.tensor(values, [n / 1000, 10, 10, 10]);
+    const onCpu = make();
+    const truth = {
+      slice: await tf.slice(onCpu, [5, 0, 0, 0], [3, 10, 10, 10]).data(),
+      gather: await tf.gather(onCpu, tf.tensor1d([7, 2, 5999], 'int32')).data(),
+    };
+    onCpu.dispose();
+    for (const op of ['slice', 'gather'] as const) {
+      await tf.setBackend('cpu');
+      const big = make();
+      await tf.setBackend('wasm');
+      const out =
+        op === 'slice'
+          ? tf.slice(big, [5, 0, 0, 0], [3, 10, 10, 10])
+          : tf.gather(big, tf.tensor1d([7, 2, 5999], 'int32'));
+      slices.push(out);
+      expect(maxRelativeError((await out.data()) as Float32Array, truth[op] as Float32Array)).toBe(0);
+      big.dispose();
+    }
+    tf.dispose(slices);
+  });
 });

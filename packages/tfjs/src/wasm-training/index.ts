@@ -6,7 +6,7 @@
  */
 import { registerWasmTrainingKernels } from './register';
 
-export { enableWasmTraining, type EnableWasmTrainingOptions } from './enable';
+export { type EnableWasmTrainingOptions, enableWasmTraining } from './enable';
 export {
   CPU_TRAINING_KERNELS,
   registerCpuTrainingKernels,

@@ -1,7 +1,7 @@
 import {
   getKernel,
-  type KernelConfig,
   type KernelBackend,
+  type KernelConfig,
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';

@@ -30,9 +30,7 @@ export function maxPoolGradByScan(
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  return writeOutput(backend, backendName, [...x.shape], 'float32', (dx, read) => {
-    const xs = read(x);
-    const g = read(dy);
+  return writeOutput(backend, backendName, [...x.shape], 'float32', [x, dy], (dx, [xs, g]) => {
     const best = new Float32Array(C);
     const where = new Int32Array(C);
     for (let b = 0; b < B; b++) {

@@ -6,6 +6,7 @@ import {
   DepthwiseConv2dNativeBackpropInput,
   GatherV2,
   MaxPoolGrad,
+  Slice,
 } from '@tensorflow/tfjs-core';
 import { registerTrainingKernels, unregisterTrainingKernels } from './training-kernels';
 
@@ -18,13 +19,14 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   BatchMatMul,
   MaxPoolGrad,
   GatherV2,
+  Slice,
 ];
 
 /** Kernels replaced on the cpu backend: only where the composition beats the stock scalar loop. */
 export const CPU_TRAINING_KERNELS: readonly string[] = [Conv2DBackpropFilter, MaxPoolGrad, GatherV2];
 
 /** Kernels the wasm package has its own (slow) version of: replaced once that package is loaded. */
-const WASM_OWN_KERNELS: readonly string[] = [Conv2DBackpropInput, BatchMatMul, MaxPoolGrad, GatherV2];
+const WASM_OWN_KERNELS: readonly string[] = [Conv2DBackpropInput, BatchMatMul, MaxPoolGrad, GatherV2, Slice];
 
 /**
  * Registers the wasm training kernels (idempotent). Kernels wasm lacks are registered at once; the ones

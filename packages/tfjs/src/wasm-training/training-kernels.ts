@@ -18,6 +18,8 @@ import {
   MaxPoolGrad,
   type MaxPoolGradAttrs,
   registerKernel,
+  Slice,
+  type SliceAttrs,
   type TensorInfo,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
@@ -27,6 +29,7 @@ import { conv2dBackpropInputByConv } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterByConv, depthwiseBackpropInputByConv } from './depthwise-backprop';
 import { gatherByBlocks } from './gather-rows';
 import { maxPoolGradByScan } from './max-pool-grad';
+import { sliceByRuns } from './slice-view';
 
 /** A replacement kernel: computes via composition, or returns null to defer to the backend's own kernel. */
 type Replacement = (args: {
@@ -99,6 +102,8 @@ export const TRAINING_KERNELS: Record<string, Replacement> = {
     inputs.input.dtype === 'float32' && inputs.dy.dtype === 'float32'
       ? maxPoolGradByScan(backend, backendName, inputs.dy, inputs.input, attrs as unknown as MaxPoolGradAttrs)
       : null,
+  [Slice]: ({ inputs, attrs, backend, backendName }) =>
+    sliceByRuns(backend, backendName, inputs.x, attrs as unknown as SliceAttrs),
   [GatherV2]: ({ inputs, attrs, backend, backendName }) =>
     gatherByBlocks(backend, backendName, inputs.x, inputs.indices, attrs as unknown as GatherV2Attrs),
 };

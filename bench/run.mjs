@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// npm run bench: step and epoch times of baseline / ANL / CANL / LAT / Gaussian training on the tfjs cpu
+// and wasm backends, in one process, same model / batch / data / weights; PyTorch alongside when present.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs, USAGE } from './lib/args.mjs';
+import { useBackend } from './lib/backends.mjs';
+import { timeEpoch } from './lib/epoch-timer.mjs';
+import { runPytorchReference } from './lib/pytorch.mjs';
+import { toMarkdown } from './lib/report.mjs';
+import { timeSteps } from './lib/step-timer.mjs';
+import { disposeBatches, disposeWorkload, fixedBatches, loadWorkload } from './lib/workloads.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BATCH = 128;
+
+const opts = parseArgs(process.argv.slice(2));
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+const tfjsVersion = JSON.parse(
+  readFileSync(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), 'utf8'),
+).version;
+const results = {
+  date: new Date().toISOString(),
+  argv: process.argv.slice(2),
+  options: opts,
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown cpu',
+    loadAvg: loadavg().map((x) => Number(x.toFixed(2))),
+    node: process.versions.node,
+    tfjs: tfjsVersion,
+  },
+  runs: [],
+  accuracy: null,
+  pytorch: null,
+  notes: [],
+};
+
+/** Weights as plain arrays, so every backend starts from the very same numbers. */
+const snapshot = (model) => model.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync().slice() }));
+const restore = (model, snap) => {
+  const ts = snap.map((s) => tf.tensor(s.values, s.shape));
+  model.setWeights(ts);
+  return ts;
+};
+
+const trainLimit = opts.quick || opts.epoch === 'subset' ? 6000 : undefined;
+const workloads = new Map();
+const snapshots = new Map();
+for (const name of opts.models) {
+  log(`loading ${name}`);
+  const w = await loadWorkload(name, { trainLimit: name === 'resnet20' ? 1024 : trainLimit });
+  workloads.set(name, w);
+  if (w.source === 'embedded')
+    results.notes.push('Fashion-MNIST: the embedded 6,000-image subset (full set not found).');
+}
+
+const configs = [...opts.backends];
+if (opts.stockCpu) configs.unshift('cpu-stock');
+for (const config of configs) {
+  const backend = await useBackend(config);
+  log(`backend ${config} (${backend})`);
+  for (const [name, w] of workloads) {
+    const isCpu = config !== 'wasm';
+    let steps = isCpu ? opts.cpuSteps : opts.steps;
+    let methods = opts.methods;
+    if (config === 'cpu-stock') {
+      steps = 2;
+      methods = methods.filter((m) => m === 'none');
+      if (name !== 'lenet5') continue;
+    }
+    if (isCpu && name === 'resnet20') {
+      steps = Math.min(steps, opts.quick ? 1 : 2);
+      methods = methods.filter((m) => m === 'none' || m === 'anl');
+    }
+    if (name === 'resnet20' && !isCpu) steps = Math.min(steps, opts.quick ? 3 : 10);
+    const warmup = isCpu ? 1 : opts.warmup;
+    const model = w.build();
+    if (!snapshots.has(name)) snapshots.set(name, snapshot(model));
+    const initial = restore(model, snapshots.get(name));
+    const batches = fixedBatches(w, BATCH, Math.min(steps + warmup + 1, 24));
+    const run = { workload: name, title: w.title, backend: config, steps: [], epochs: [] };
+    for (const method of methods) {
+      log(`${config} ${name} ${method}: ${warmup} warm-up + ${steps} timed steps`);
+      const r = await timeSteps({
+        model,
+        initialWeights: initial,
+        workload: w,
+        method,
+        batches,
+        warmup,
+        steps,
+        loss: w.loss,
+      });
+      log(`  median ${r.medianMs.toFixed(1)} ms/step, state ${r.stateBytes} B`);
+      run.steps.push(r);
+    }
+    if (config === 'wasm' && name === 'lenet5' && opts.epoch !== 'none') {
+      for (const method of methods) {
+        log(`wasm lenet5 ${method}: one epoch of ${w.train.xs.shape[0]} images`);
+        const e = await timeEpoch({
+          model,
+          initialWeights: initial,
+          workload: w,
+          method,
+          batchSize: BATCH,
+          loss: w.loss,
+        });
+        log(`  ${e.seconds.toFixed(1)} s, test acc ${e.testAcc}`);
+        run.epochs.push(e);
+      }
+    }
+    if (opts.accuracy && name === 'lenet5' && (config === 'cpu' || config === 'wasm')) {
+      results.accuracy ??= {};
+      const done = run.epochs.find((e) => e.method === 'none');
+      if (done) results.accuracy[config] = done;
+      else {
+        log(`${config} lenet5: one baseline epoch for the accuracy comparison`);
+        results.accuracy[config] = await timeEpoch({
+          model,
+          initialWeights: initial,
+          workload: w,
+          method: 'none',
+          batchSize: BATCH,
+          loss: w.loss,
+        });
+      }
+    }
+    disposeBatches(batches);
+    tf.dispose(initial);
+    model.dispose();
+    results.runs.push(run);
+  }
+}
+if (results.accuracy && !(results.accuracy.cpu && results.accuracy.wasm)) results.accuracy = null;
+
+if (opts.pytorch && opts.models.includes('lenet5')) {
+  log('PyTorch reference');
+  results.pytorch = runPytorchReference({
+    steps: opts.steps,
+    warmup: opts.warmup,
+    epoch: opts.epoch === 'none' ? 'none' : trainLimit ? 'subset' : 'full',
+  });
+}
+for (const w of workloads.values()) disposeWorkload(w);
+if (opts.backends.includes('cpu')) {
+  results.notes.push(
+    `cpu = tfjs cpu backend + registerCpuTrainingKernels(); ${opts.cpuSteps} timed steps on cpu (the cpu backend is slow), ` +
+      'ResNet-20 on cpu: at most 2 steps, baseline and ANL only.',
+  );
+}
+results.notes.push(
+  'wasm = tfjs wasm backend (XNNPACK, SIMD, one thread: tfjs-backend-wasm runs single-threaded in Node) + enableWasmTraining().',
+);
+results.notes.push(
+  `peak RSS is the whole process (the wasm heap never shrinks), sampled after each timed step; process max ${(
+    process.resourceUsage().maxRSS / 1024
+  ).toFixed(0)} MB.`,
+);
+
+const outFile =
+  opts.out ?? join(here, 'results', `${results.date.slice(0, 10)}${opts.quick ? '-quick' : ''}.json`);
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+const md = toMarkdown(results);
+writeFileSync(outFile.replace(/\.json$/, '.md'), `${md}\n`);
+console.log(md);
+log(`wrote ${outFile}`);
