@@ -169,7 +169,12 @@ describe('forward, save/load and a training step', () => {
       [8, 8, 3],
       true,
     ],
-    ['pyramidNet (depth 8)', (seed) => pyramidNet({ depth: 8, alpha: 12, inputShape: [8, 8, 3], numClasses: 4, seed }), [8, 8, 3], true],
+    [
+      'pyramidNet (depth 8)',
+      (seed) => pyramidNet({ depth: 8, alpha: 12, inputShape: [8, 8, 3], numClasses: 4, seed }),
+      [8, 8, 3],
+      true,
+    ],
   ];
   for (const [name, build, shape, train] of cases) {
     it(`${name}: forward, save/load${train ? ', one SGD step lowers the loss' : ''}`, async () => {

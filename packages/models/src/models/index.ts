@@ -1,6 +1,6 @@
 export { lenet5, type LeNet5Options } from './lenet5';
 export { type MobileNetOptions, mobilenetV1, mobilenetV2, type MobileNetV2Options } from './mobilenet';
-export { type ModelOptions, type NoisePlacement } from './model-options';
+export type { ModelOptions, NoisePlacement } from './model-options';
 export { pyramidNet, type PyramidNetOptions } from './pyramidnet';
 export { registerModelLayers } from './register';
 export { resnet, resnet18, resnet20, resnet34, resnet56, type ResNetOptions } from './resnet';

@@ -45,7 +45,7 @@ export class NetBuilder {
   /** The input, behind a noise layer when `noise.input` is set. */
   start(): SymbolicTensor {
     const { noise } = this.options;
-    return noise && noise.input ? this.noise(this.input, 'input_noise') : this.input;
+    return noise !== false && noise.input ? this.noise(this.input, 'input_noise') : this.input;
   }
 
   noise(x: SymbolicTensor, name = this.name('noise')): SymbolicTensor {

@@ -1,4 +1,4 @@
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { invalidArgument } from '@anl/core';
 import { type ModelOptions, positiveInteger, resolveOptions } from './model-options';
 import { NetBuilder } from './net-builder';

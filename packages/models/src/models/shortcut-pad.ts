@@ -2,6 +2,7 @@ import { invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { uniqueLayerName } from './layer-names';
 
 export interface ShortcutPadArgs extends LayerArgs {
   /** Spatial subsampling: keep every `strides`-th row and column (x[:, ::s, ::s, :]). */
@@ -20,7 +21,7 @@ export class ShortcutPad extends tfl.layers.Layer {
   readonly outChannels: number;
 
   constructor(args: ShortcutPadArgs) {
-    super(args);
+    super({ ...args, name: args.name ?? uniqueLayerName('shortcut_pad') });
     if (!(Number.isInteger(args.strides) && args.strides > 0)) {
       invalidArgument('config.strides', 'a positive integer', args.strides);
     }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { uniqueLayerName } from './layer-names';
 
 export type WeightMapVariant = 'smoothing' | 'unsharp';
 
@@ -40,7 +41,7 @@ export class WeightMap extends tfl.layers.Layer {
   private bias: tfl.LayerVariable | null = null;
 
   constructor(args: WeightMapArgs) {
-    super(args);
+    super({ ...args, name: args.name ?? uniqueLayerName('weight_map') });
     if (!(Number.isInteger(args.filters) && args.filters > 0)) {
       invalidArgument('config.filters', 'a positive integer', args.filters);
     }

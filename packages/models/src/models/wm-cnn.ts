@@ -1,5 +1,5 @@
 import { invalidArgument } from '@anl/core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ModelOptions, positiveInteger, resolveOptions } from './model-options';
 import { NetBuilder } from './net-builder';
 import { WeightMap } from './weight-map-layer';
