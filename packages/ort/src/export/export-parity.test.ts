@@ -1,0 +1,203 @@
+import { insertNoiseLayers } from '@anl/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportToOnnx } from './export-to-onnx';
+import {
+  lenet5,
+  maxAbsDiff,
+  onnxPredict,
+  randomInput,
+  randomizeWeights,
+  residualNet,
+  tfjsPredict,
+} from './test-models.test-helpers';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Exports `model`, runs both on the same random input and returns the largest |difference| per output. */
+async function parity(model: tf.LayersModel, inputShapes: number[][], seed = 1): Promise<number[]> {
+  const inputs = inputShapes.map((shape, k) => ({ shape, data: randomInput(shape, seed + k) }));
+  const want = tfjsPredict(model, inputs);
+  const got = await onnxPredict(exportToOnnx(model), inputs);
+  expect(got.values.length).toBe(want.length);
+  for (const [i, dims] of got.dims.entries()) {
+    expect(dims).toEqual(model.outputs[i].shape.map((d) => d ?? inputShapes[0][0]));
+  }
+  return want.map((w, i) => maxAbsDiff(got.values[i], w));
+}
+
+/** The largest probability of any sample: a saturated softmax (near 1) would make parity checks weak. */
+function maxProbability(model: tf.LayersModel, shape: number[]): number {
+  return Math.max(...tfjsPredict(model, [{ shape, data: randomInput(shape, 1) }])[0]);
+}
+
+describe('exportToOnnx: onnxruntime gives tf.predict outputs', () => {
+  it('LeNet-5 (28x28x1, random weights), batch 4, within 1e-4', async () => {
+    const model = lenet5();
+    randomizeWeights(model, 11);
+    const [diff] = await parity(model, [[4, 28, 28, 1]]);
+    expect(diff).toBeLessThan(1e-4);
+    expect(maxProbability(model, [4, 28, 28, 1])).toBeLessThan(0.99);
+    model.dispose();
+  });
+
+  it('functional residual net with batch norm (random statistics), within 1e-4', async () => {
+    const model = residualNet();
+    randomizeWeights(model, 12);
+    const [diff] = await parity(model, [[3, 8, 8, 3]]);
+    expect(diff).toBeLessThan(1e-4);
+    expect(maxProbability(model, [3, 8, 8, 3])).toBeLessThan(0.99);
+    model.dispose();
+  });
+
+  it('a model with noise layers inserted exports to the predictions (and the graph) of the clean model', async () => {
+    const model = lenet5();
+    randomizeWeights(model, 13);
+    const noisy = insertNoiseLayers(model, { after: ['Conv2D', 'Dense'], input: true });
+    expect(noisy.layers.length).toBeGreaterThan(model.layers.length);
+    const input = { shape: [2, 28, 28, 1], data: randomInput([2, 28, 28, 1], 5) };
+    const clean = tfjsPredict(model, [input])[0];
+    const fromNoisy = await onnxPredict(exportToOnnx(noisy), [input]);
+    expect(maxAbsDiff(fromNoisy.values[0], clean)).toBeLessThan(1e-4);
+    // Noise layers leave no node behind: same size as the clean model's file, up to the layer names.
+    const sizeDiff = Math.abs(exportToOnnx(noisy).length - exportToOnnx(model).length);
+    expect(sizeDiff).toBeLessThan(200);
+    model.dispose();
+  });
+});
+
+const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
+  layer.apply(x) as tf.SymbolicTensor;
+
+describe('exportToOnnx: every supported layer matches tf.predict', () => {
+  it('strided, dilated and depthwise/separable convs, same padding on odd sizes, zero padding, pooling', async () => {
+    const input = tf.input({ shape: [9, 7, 3] });
+    let h = apply(
+      tf.layers.zeroPadding2d({
+        padding: [
+          [1, 0],
+          [2, 1],
+        ],
+      }),
+      input,
+    );
+    h = apply(
+      tf.layers.conv2d({ filters: 4, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'elu' }),
+      h,
+    );
+    const a = apply(
+      tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu6' }),
+      h,
+    );
+    const b = apply(
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'tanh' }),
+      h,
+    );
+    h = apply(tf.layers.concatenate(), [a, b]);
+    h = apply(
+      tf.layers.separableConv2d({
+        filters: 5,
+        kernelSize: 3,
+        depthMultiplier: 2,
+        padding: 'same',
+        activation: 'sigmoid',
+      }),
+      h,
+    );
+    const avg = apply(tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }), h);
+    const max = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), h);
+    h = apply(tf.layers.multiply(), [avg, max]);
+    h = apply(tf.layers.depthwiseConv2d({ kernelSize: 2, useBias: false, strides: 1, padding: 'valid' }), h);
+    const gmax = apply(tf.layers.globalMaxPooling2d({}), h);
+    const flat = apply(tf.layers.flatten(), h);
+    const out = apply(tf.layers.dense({ units: 3 }), apply(tf.layers.concatenate({ axis: 1 }), [gmax, flat]));
+    const model = tf.model({ inputs: input, outputs: out });
+    randomizeWeights(model, 21);
+    const [diff] = await parity(model, [[2, 9, 7, 3]]);
+    expect(diff).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
+  it('two inputs, two outputs; merges, activation layers, Reshape, Dense on rank 3, BN on rank 2, Dropout', async () => {
+    const x = tf.input({ shape: [6] });
+    const y = tf.input({ shape: [6] });
+    const s = apply(tf.layers.add(), [x, y]);
+    const m = apply(tf.layers.multiply(), [x, y]);
+    const avg = apply(tf.layers.average(), [s, m, x]);
+    const mx = apply(tf.layers.maximum(), [s, m]);
+    const mn = apply(tf.layers.minimum(), [s, m]);
+    let h = apply(tf.layers.concatenate(), [avg, mx, mn]);
+    h = apply(tf.layers.leakyReLU({ alpha: 0.2 }), h);
+    h = apply(tf.layers.reshape({ targetShape: [3, 6] }), h);
+    h = apply(tf.layers.dense({ units: 4, activation: 'softplus' }), h);
+    h = apply(tf.layers.elu(), h);
+    h = apply(tf.layers.flatten(), h);
+    h = apply(tf.layers.dropout({ rate: 0.5 }), h);
+    h = apply(tf.layers.batchNormalization({ center: false }), h);
+    const first = apply(tf.layers.reLU({ maxValue: 0.5 }), h);
+    let second = apply(tf.layers.batchNormalization({ scale: false }), h);
+    second = apply(tf.layers.softmax(), apply(tf.layers.dense({ units: 3, useBias: false }), second));
+    const model = tf.model({ inputs: [x, y], outputs: [first, second] });
+    randomizeWeights(model, 22);
+    const diffs = await parity(model, [
+      [3, 6],
+      [3, 6],
+    ]);
+    for (const d of diffs) expect(d).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
+  it('every supported activation, in Dense layers and in a conv (channels-first) for softmax', async () => {
+    const acts = [
+      'relu',
+      'relu6',
+      'sigmoid',
+      'hardSigmoid',
+      'tanh',
+      'elu',
+      'selu',
+      'softplus',
+      'softsign',
+      'softmax',
+      'logSoftmax',
+      'swish',
+      'mish',
+      'gelu',
+      'linear',
+    ] as const;
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ inputShape: [5], units: 5, activation: 'linear' }));
+    // 'logSoftmax' is a registered tfjs activation missing from the ActivationIdentifier type.
+    for (const activation of acts) model.add(tf.layers.dense({ units: 5, activation: activation as 'relu' }));
+    randomizeWeights(model, 23);
+    const [diff] = await parity(model, [[4, 5]]);
+    expect(diff).toBeLessThan(1e-4);
+    model.dispose();
+    const conv = tf.sequential({
+      layers: [tf.layers.conv2d({ inputShape: [4, 4, 2], filters: 3, kernelSize: 2, activation: 'softmax' })],
+    });
+    randomizeWeights(conv, 24);
+    const [convDiff] = await parity(conv, [[2, 4, 4, 2]]);
+    expect(convDiff).toBeLessThan(1e-5);
+    conv.dispose();
+  });
+
+  it('a Sequential nested in a functional model', async () => {
+    const inner = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+      ],
+    });
+    const input = tf.input({ shape: [6, 6, 2] });
+    const h = apply(tf.layers.flatten(), apply(inner, input));
+    const model = tf.model({ inputs: input, outputs: apply(tf.layers.dense({ units: 2 }), h) });
+    randomizeWeights(model, 25);
+    randomizeWeights(inner, 26);
+    const [diff] = await parity(model, [[3, 6, 6, 2]]);
+    expect(diff).toBeLessThan(1e-4);
+    model.dispose();
+  });
+});
