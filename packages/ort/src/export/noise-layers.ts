@@ -4,6 +4,8 @@ import { hostWeights, type LayerConverter, singleInput } from './converter-conte
  * @anl/tfjs's `ParametricNoiseLayer` (PNI): `h + alpha * std(h) * N(0, 1)`, std over the whole
  * tensor. With `activeAtInference` (its default) the exported graph draws fresh noise on every run
  * (RandomNormalLike, unseeded), like tfjs; otherwise it is the identity, like tfjs at inference.
+ * onnxruntime starts every new session from the same default random state, so the first run of
+ * each session draws the same noise.
  */
 const parametricNoise: LayerConverter = (ctx) => {
   const x = singleInput(ctx);
