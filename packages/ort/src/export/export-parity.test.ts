@@ -40,6 +40,12 @@ describe('exportToOnnx: onnxruntime gives tf.predict outputs', () => {
     const [diff] = await parity(model, [[4, 28, 28, 1]]);
     expect(diff).toBeLessThan(1e-4);
     expect(maxProbability(model, [4, 28, 28, 1])).toBeLessThan(0.99);
+    // Channels-first inside: one Transpose after the input, one before Flatten.
+    const transposes = buildOnnxModel(model).graph.nodes.filter((n) => n.opType === 'Transpose');
+    expect(transposes.map((n) => n.attributes?.[0])).toEqual([
+      { name: 'perm', type: 'ints', value: [0, 3, 1, 2] },
+      { name: 'perm', type: 'ints', value: [0, 2, 3, 1] },
+    ]);
     model.dispose();
   });
 
