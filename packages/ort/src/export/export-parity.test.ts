@@ -74,6 +74,18 @@ describe('exportToOnnx: onnxruntime gives tf.predict outputs', () => {
   });
 });
 
+describe('exportToOnnx: noise layers in a functional model', () => {
+  it('noise after every BatchNormalization of the residual net: same predictions as the clean net', async () => {
+    const model = residualNet();
+    randomizeWeights(model, 14);
+    const noisy = insertNoiseLayers(model, { after: 'BatchNormalization' });
+    const input = { shape: [2, 8, 8, 3], data: randomInput([2, 8, 8, 3], 6) };
+    const fromNoisy = await onnxPredict(exportToOnnx(noisy), [input]);
+    expect(maxAbsDiff(fromNoisy.values[0], tfjsPredict(model, [input])[0])).toBeLessThan(1e-4);
+    model.dispose();
+  });
+});
+
 const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
   layer.apply(x) as tf.SymbolicTensor;
 
