@@ -202,6 +202,36 @@ describe('exportToOnnx: every supported layer matches tf.predict', () => {
     conv.dispose();
   });
 
+  it('UpSampling2D (nearest and bilinear) and Cropping2D, in both layouts', async () => {
+    const input = tf.input({ shape: [5, 4, 2] });
+    const near = apply(tf.layers.upSampling2d({ size: [2, 3] }), input);
+    const conv = apply(tf.layers.conv2d({ filters: 2, kernelSize: 1 }), input);
+    const bilinear = apply(tf.layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' }), conv);
+    let h = apply(tf.layers.concatenate(), [near, bilinear]);
+    h = apply(
+      tf.layers.cropping2D({
+        cropping: [
+          [1, 2],
+          [0, 3],
+        ],
+      }),
+      h,
+    );
+    const crop2 = apply(
+      tf.layers.cropping2D({
+        cropping: [
+          [2, 0],
+          [1, 1],
+        ],
+      }),
+      apply(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), input),
+    );
+    const model = tf.model({ inputs: input, outputs: [h, crop2] });
+    randomizeWeights(model, 27);
+    for (const d of await parity(model, [[2, 5, 4, 2]])) expect(d).toBeLessThan(1e-5);
+    model.dispose();
+  });
+
   it('a Sequential nested in a functional model', async () => {
     const inner = tf.sequential({
       layers: [

@@ -9,6 +9,7 @@ import { NOISE_CONVERTERS } from './noise-layers';
 import { ExportValue } from './export-value';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
 import { POOLING_CONVERTERS } from './pooling-layers';
+import { RESIZE_CONVERTERS } from './resize-layers';
 
 export interface ExportToOnnxOptions {
   /**
@@ -28,6 +29,7 @@ const CONVERTERS: Record<string, LayerConverter> = {
   ...CONVOLUTION_CONVERTERS,
   ...POOLING_CONVERTERS,
   ...MERGE_CONVERTERS,
+  ...RESIZE_CONVERTERS,
   ...NOISE_CONVERTERS,
 };
 
