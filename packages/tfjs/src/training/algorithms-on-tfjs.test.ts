@@ -164,3 +164,58 @@ describe('LAT on a tfjs model', () => {
     algorithm.dispose();
   });
 });
+
+describe('ANP on a tfjs model', () => {
+  it('k passes per batch, each updating the weights; pass p injects (eps/k)·reg with reg ← alpha·reg + g/‖g‖₂', () => {
+    const trainable = new TfjsTrainableModel(tinyDenseModel({ seed: 13 }), { optimizer: tf.train.sgd(0.05) });
+    const recorder = new RecordingTrainableModel<NamedGradients>(trainable);
+    const passes = 3;
+    const alpha = 0.7;
+    const eps = 0.4;
+    const algorithm = createTrainingAlgorithm(trainable.ops, {
+      method: 'anp',
+      anpPasses: passes,
+      anpAlpha: alpha,
+    });
+    const batch = batchOf([0, 1, 2, 2, 1, 0], 51);
+    tf.dispose(algorithm.step(recorder, batch, { eps, noise: true }, createRng(1)).loss);
+    expect(recorder.passes).toHaveLength(passes);
+    expect(recorder.appliedUpdates).toBe(passes);
+    expect(recorder.passes[0].noise).toEqual([null, null]);
+    for (let t = 0; t < 2; t++) {
+      // Reference buffers from the recorded gradients, sample by sample.
+      let reg = ref.zeros(recorder.passes[0].gradients[t].shape);
+      for (let p = 1; p < passes; p++) {
+        const g = recorder.passes[p - 1].gradients[t];
+        const unit = ref.mulPerSample(g, ref.safeReciprocal(ref.l2NormPerSample(g)));
+        reg = ref.add(ref.scale(reg, alpha), unit);
+        expectClose(recorder.passes[p].noise[t], ref.scale(reg, eps / passes));
+      }
+    }
+    tf.dispose([batch.x, batch.y]);
+    algorithm.dispose();
+  });
+});
+
+describe('Gaussian on a tfjs model', () => {
+  it('adds N(0, (eps/4)^2) noise element-wise at every noise point', () => {
+    const trainable = new TfjsTrainableModel(tinyDenseModel({ seed: 14, hidden: 200 }), {
+      optimizer: tf.train.sgd(0.05),
+    });
+    const recorder = new RecordingTrainableModel<NamedGradients>(trainable);
+    const algorithm = createTrainingAlgorithm(trainable.ops, { method: 'gaussian' });
+    const batch = batchOf([0, 1, 2, 2, 1, 0, 0, 1, 2, 1], 61);
+    const eps = 0.2;
+    tf.dispose(algorithm.step(recorder, batch, { eps, noise: true }, createRng(2)).loss);
+    expect(recorder.passes).toHaveLength(1);
+    for (const eta of recorder.passes[0].noise) {
+      const n = eta!.data.length; // 2000 draws
+      const mean = eta!.data.reduce((s, v) => s + v, 0) / n;
+      const sd = Math.sqrt(eta!.data.reduce((s, v) => s + (v - mean) ** 2, 0) / n);
+      expect(Math.abs(mean)).toBeLessThan((4 * (eps / 4)) / Math.sqrt(n));
+      expect(Math.abs(sd / (eps / 4) - 1)).toBeLessThan(0.1);
+    }
+    tf.dispose([batch.x, batch.y]);
+    algorithm.dispose();
+  });
+});
