@@ -1,8 +1,14 @@
 // Shared by the model tests only (not exported from the package).
+import '@tensorflow/tfjs-backend-cpu';
 import { findNoiseLayers } from '@anl/tfjs';
+import { registerCpuTrainingKernels } from '@anl/tfjs/wasm-training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
+
+// tfjs's stock cpu Conv2DBackpropFilter is a scalar loop; @anl/tfjs's replacement keeps the
+// training-step tests of the conv nets to seconds.
+registerCpuTrainingKernels();
 
 /** Number of trainable scalars (PyTorch's `sum(p.numel() for p in model.parameters())`). */
 export function trainableCount(model: tfl.LayersModel): number {
