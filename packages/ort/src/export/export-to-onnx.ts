@@ -1,6 +1,7 @@
 import { AnlError, invalidArgument } from '@anl/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { encodeOnnxModel, type OnnxModel } from '../onnx/onnx-model';
+import { ANL_MODEL_CONVERTERS } from './anl-model-layers';
 import { CONVOLUTION_CONVERTERS } from './convolution-layers';
 import { type LayerConverter, type LayerLike, unsupported } from './converter-context';
 import { CORE_CONVERTERS } from './core-layers';
@@ -31,6 +32,7 @@ const CONVERTERS: Record<string, LayerConverter> = {
   ...MERGE_CONVERTERS,
   ...RESIZE_CONVERTERS,
   ...NOISE_CONVERTERS,
+  ...ANL_MODEL_CONVERTERS,
 };
 
 export const SUPPORTED_LAYER_CLASSES: readonly string[] = [
