@@ -232,6 +232,21 @@ describe('exportToOnnx: every supported layer matches tf.predict', () => {
     model.dispose();
   });
 
+  it('a layer called twice (shared weights) on two inputs', async () => {
+    const shared = tf.layers.dense({ units: 3, activation: 'tanh' });
+    const a = tf.input({ shape: [4] });
+    const b = tf.input({ shape: [4] });
+    const out = apply(tf.layers.concatenate(), [apply(shared, a), apply(shared, b)]);
+    const model = tf.model({ inputs: [a, b], outputs: out });
+    randomizeWeights(model, 28);
+    const [diff] = await parity(model, [
+      [2, 4],
+      [2, 4],
+    ]);
+    expect(diff).toBeLessThan(1e-5);
+    model.dispose();
+  });
+
   it('a Sequential nested in a functional model', async () => {
     const inner = tf.sequential({
       layers: [
