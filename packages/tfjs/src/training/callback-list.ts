@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
 import type { TrainCallbacks, TrainLogs } from './train-options';
 
 type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
@@ -21,9 +21,13 @@ export class CallbackList {
     }
   }
 
-  /** True when some callback defines `hook` (the trainer only reads per-batch logs back if so). */
+  /**
+   * True when some callback defines `hook` (the trainer only reads per-batch logs back if so). The
+   * no-op hooks every `tf.Callback` inherits (e.g. earlyStopping's onBatchEnd) do not count.
+   */
   has(hook: Hook): boolean {
-    return this.callbacks.some((c) => typeof c[hook] === 'function');
+    const inherited = (Callback.prototype as unknown as Record<Hook, unknown>)[hook];
+    return this.callbacks.some((c) => typeof c[hook] === 'function' && c[hook] !== inherited);
   }
 
   get shouldStop(): boolean {

@@ -3,7 +3,7 @@ import { AnlError, type NoiseMethod } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfdata from '@tensorflow/tfjs-data';
 import { callbacks as tfCallbacks, layers, sequential } from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { pseudoRandom, tinyData, tinyDenseModel, weightValues } from './test-models';
 import { trainWithNoise } from './train-with-noise';
 
@@ -233,6 +233,37 @@ describe('trainWithNoise', () => {
     expect(history.history.loss).toHaveLength(2);
     expect(history.params.noiseStateBytes).toBe(2 * 3 * 5 * 4); // 2 layers x 3 classes x 5 floats
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([d.xs, d.ys]);
+  });
+
+  it('reads nothing back from the device inside steps: two reads per epoch (loss and accuracy sums)', async () => {
+    const d = tinyData(24, [4], 3);
+    const model = tinyDenseModel();
+    const reads = vi.spyOn(tf.Tensor.prototype, 'data');
+    const syncReads = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    const arrays = vi.spyOn(tf.Tensor.prototype, 'arraySync');
+    try {
+      for (const method of ['anl', 'lat', 'gaussian', 'anp'] as const) {
+        reads.mockClear();
+        syncReads.mockClear();
+        arrays.mockClear();
+        await trainWithNoise(model, d, {
+          method,
+          eps: 0.05,
+          epochs: 3,
+          batchSize: 4,
+          optimizer: tf.train.sgd(0.1),
+          seed: 1,
+        });
+        expect(reads.mock.calls.length).toBe(2 * 3);
+        expect(syncReads.mock.calls.length).toBe(0);
+        expect(arrays.mock.calls.length).toBe(0);
+      }
+    } finally {
+      reads.mockRestore();
+      syncReads.mockRestore();
+      arrays.mockRestore();
+    }
     tf.dispose([d.xs, d.ys]);
   });
 
