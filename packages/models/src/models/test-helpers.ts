@@ -69,12 +69,16 @@ export async function expectSaveLoadRoundTrip(model: tfl.LayersModel, xs: tf.Ten
   loaded.dispose();
 }
 
-/** Two SGD steps on one fixed batch: the loss at the updated weights is lower than before. */
+/**
+ * Two SGD steps on one fixed batch: the loss at the updated weights is lower than before. With
+ * `leakSteps` > 0, that many more steps must leave `tf.memory().numTensors` where the first two did.
+ */
 export async function expectOneStepDecreasesLoss(
   model: tfl.LayersModel,
   xs: tf.Tensor,
   ys: tf.Tensor,
   learningRate = 0.01,
+  leakSteps = 0,
 ): Promise<void> {
   model.compile({ optimizer: tf.train.sgd(learningRate), loss: 'categoricalCrossentropy' });
   // trainOnBatch returns the loss computed before its own update.
@@ -82,6 +86,9 @@ export async function expectOneStepDecreasesLoss(
   const second = (await model.trainOnBatch(xs, ys)) as number;
   expect(Number.isFinite(first)).toBe(true);
   expect(second).toBeLessThan(first);
+  const afterFew = tf.memory().numTensors;
+  for (let i = 0; i < leakSteps; i++) await model.trainOnBatch(xs, ys);
+  expect(tf.memory().numTensors).toBe(afterFew);
 }
 
 /** Noise layers in forward order, by the class name of the layer feeding each one. */
