@@ -2,7 +2,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import { AnlError, type NoiseMethod } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfdata from '@tensorflow/tfjs-data';
-import { callbacks as tfCallbacks, layers, sequential } from '@tensorflow/tfjs-layers';
+import {
+  input,
+  model as functionalModel,
+  callbacks as tfCallbacks,
+  layers,
+  sequential,
+} from '@tensorflow/tfjs-layers';
+import { insertNoiseLayers } from '../model-surgery/insert-noise-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { pseudoRandom, tinyData, tinyDenseModel, weightValues } from './test-models';
 import { trainWithNoise } from './train-with-noise';
@@ -234,6 +241,49 @@ describe('trainWithNoise', () => {
     expect(history.params.noiseStateBytes).toBe(2 * 3 * 5 * 4); // 2 layers x 3 classes x 5 floats
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([d.xs, d.ys]);
+  });
+
+  it('trains models from insertNoiseLayers: a CNN with BatchNorm (noise after BN) and a residual functional model', async () => {
+    const cnn = sequential({
+      layers: [
+        layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3 }),
+        layers.batchNormalization(),
+        layers.reLU(),
+        layers.flatten(),
+        layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    const x = input({ shape: [4] });
+    const h = layers.dense({ units: 4, name: 'res_dense' }).apply(x) as never;
+    const sum = layers.add().apply([x, h]) as never;
+    const out = layers.dense({ units: 3, activation: 'softmax' }).apply(sum) as never;
+    const residual = functionalModel({ inputs: x, outputs: out });
+    const cases = [
+      {
+        model: insertNoiseLayers(cnn, { after: 'BatchNormalization', input: true }),
+        data: tinyData(12, [6, 6, 1], 3),
+      },
+      { model: insertNoiseLayers(residual, { after: 'Dense' }), data: tinyData(12, [4], 3) },
+    ];
+    for (const { model, data } of cases) {
+      for (const method of ['anl', 'canl'] as const) {
+        const before = weightValues(model);
+        const history = await trainWithNoise(model, data, {
+          method,
+          eps: 0.05,
+          epochs: 2,
+          batchSize: 5,
+          optimizer: tf.train.sgd(0.1),
+          seed: 1,
+        });
+        expect(history.history.loss.every(Number.isFinite)).toBe(true);
+        expect(sameWeights(weightValues(model), before)).toBe(false);
+      }
+      tf.dispose([data.xs, data.ys]);
+    }
+    // BatchNorm's moving mean moved during training (it is not a trainable weight).
+    const movingMean = cnn.layers[1].getWeights()[2].dataSync();
+    expect(Array.from(movingMean).some((v) => v !== 0)).toBe(true);
   });
 
   it('reads nothing back from the device inside steps: two reads per epoch (loss and accuracy sums)', async () => {
