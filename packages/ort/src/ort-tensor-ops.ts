@@ -1,15 +1,9 @@
-import {
-  AnlError,
-  assertShape,
-  createRng,
-  formatShape,
-  invalidArgument,
-  shapeSize,
-  shapesEqual,
-} from '@anl/core';
+import { AnlError, assertShape, formatShape, invalidArgument, shapeSize, shapesEqual } from '@anl/core';
 import type { TensorOpsV1 } from '@anl/core';
 import * as ort from 'onnxruntime-node';
 import { compileGraph } from './lazy/compile-graph';
+import { hostNormal, hostUniform } from './lazy/host-random';
+import { indexFeed, reduceAll, reduceRows, reshape, scalarFeed } from './lazy/expressions';
 import { OrtLazyTensor } from './lazy/ort-lazy-tensor';
 import { SessionCache } from './lazy/session-cache';
 import { encodeOnnxModel } from './onnx/onnx-model';
@@ -239,10 +233,7 @@ export class OrtTensorOps implements TensorOpsV1<OrtLazyTensor> {
       invalidArgument('std', 'a finite number >= 0', std);
     }
     assertSeed(seed);
-    const rng = createRng(seed);
-    const out = new Float32Array(shapeSize(shape));
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * rng.normal();
-    return OrtLazyTensor.feed(out, shape);
+    return OrtLazyTensor.feed(hostNormal(shapeSize(shape), mean, std, seed), shape);
   }
 
   /** Uniform draws in [lo, hi), on the host like `randomNormal`. */
@@ -253,14 +244,7 @@ export class OrtTensorOps implements TensorOpsV1<OrtLazyTensor> {
       invalidArgument('hi', `a finite number >= lo (${lo})`, hi);
     }
     assertSeed(seed);
-    const rng = createRng(seed);
-    const out = new Float32Array(shapeSize(shape));
-    for (let i = 0; i < out.length; i++) {
-      // Rounding to float32 can land exactly on hi; the contract says [lo, hi).
-      const x = Math.fround(lo + (hi - lo) * rng.uniform());
-      out[i] = x >= hi && hi > lo ? lo : x;
-    }
-    return OrtLazyTensor.feed(out, shape);
+    return OrtLazyTensor.feed(hostUniform(shapeSize(shape), lo, hi, seed), shape);
   }
 
   // ---- rows ----
@@ -347,39 +331,4 @@ export class OrtTensorOps implements TensorOpsV1<OrtLazyTensor> {
     assertLazyTensor(a, 'a');
     return OrtLazyTensor.op(opType, [a], a.shape);
   }
-}
-
-function scalarFeed(value: number): OrtLazyTensor {
-  return OrtLazyTensor.feed(Float32Array.of(value), []);
-}
-
-function indexFeed(indices: ArrayLike<number>, shape: readonly number[]): OrtLazyTensor {
-  return OrtLazyTensor.feed(Array.from(indices), shape, 'int64');
-}
-
-function reshape(t: OrtLazyTensor, shape: readonly number[]): OrtLazyTensor {
-  const target = OrtLazyTensor.constant(shape, [shape.length], 'int64');
-  return OrtLazyTensor.op('Reshape', [t, target], shape);
-}
-
-/** A reduction over every axis (opset 17: no `axes` attribute means all axes). */
-function reduceAll(opType: string, a: OrtLazyTensor, keepDims = false): OrtLazyTensor {
-  return OrtLazyTensor.op(opType, [a], keepDims ? a.shape.map(() => 1) : [], [
-    { name: 'keepdims', type: 'int', value: keepDims ? 1 : 0 },
-  ]);
-}
-
-/** A reduction of each sample: reshape to [B, rest] and reduce axis 1 (opset 17: axes attribute). */
-function reduceRows(opType: string, a: OrtLazyTensor): OrtLazyTensor {
-  const batch = a.shape[0];
-  const rows = reshape(a, [batch, shapeSize(a.shape.slice(1))]);
-  return OrtLazyTensor.op(
-    opType,
-    [rows],
-    [batch],
-    [
-      { name: 'axes', type: 'ints', value: [1] },
-      { name: 'keepdims', type: 'int', value: 0 },
-    ],
-  );
 }
