@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * Baseline vs FGSM adversarial training (Goodfellow; the ANL paper's "AT eps=0.05" row) for LeNet-5 on
- * real Fashion-MNIST, then accuracy under FGSM at delta = 0, 2, 4, 6, 8 on the 0-255 scale (ANL Table 4).
+ * real Fashion-MNIST, then accuracy under FGSM at delta = 0, 2, 4, 6, 8 on the 0-255 scale (ANL Table 4),
+ * under PGD-L∞ at the same deltas, and under the WM paper's uniform noise.
  *
  *   npx turbo run build --filter=@anl/core && (cd packages/attacks && npx tsup)
  *   node packages/attacks/scripts/fashion-mnist-robustness.mjs [--train 6000] [--test 2000] [--epochs 3]
  *        [--batch 64] [--seed 1] [--at-eps 0.05] [--data /usr/share/datasets/fashion-mnist]
- *        [--kernels stock|wasm-training] [--out packages/attacks/results/fashion-mnist-lenet5-fgsm.json]
+ *        [--kernels stock|wasm-training] [--pgd-test 2000] [--out packages/attacks/results/fashion-mnist-lenet5-fgsm.json]
  *
  * Uses the first --train training images and the first --test test images of the IDX files (file order).
  * With --kernels wasm-training it loads the fast conv backward kernels of @anl/tfjs/wasm-training
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'packages/attacks/results/fashion-mnist-lenet5-fgsm.json' },
     'steps-limit': { type: 'string' },
     'kernels-module': { type: 'string' },
+    'pgd-test': { type: 'string', default: '2000' },
   },
 });
 const trainCount = Number(args.train);
@@ -48,6 +50,8 @@ const batchSize = Number(args.batch);
 const seed = Number(args.seed);
 const atEps = Number(args['at-eps']);
 const deltas = [0, 2, 4, 6, 8];
+const pgdTestCount = Number(args['pgd-test']);
+const uniformLevels = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
 
 function readIdx(path) {
   const bytes = gunzipSync(readFileSync(path));
@@ -83,6 +87,7 @@ function lenet5(initSeed) {
         padding: 'same',
         activation: 'relu',
         kernelInitializer: init(1),
+        name: 'conv1',
       }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
       tf.layers.conv2d({
@@ -91,6 +96,7 @@ function lenet5(initSeed) {
         padding: 'valid',
         activation: 'relu',
         kernelInitializer: init(2),
+        name: 'conv2',
       }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
       tf.layers.flatten(),
@@ -159,16 +165,43 @@ console.error(`backend ${tf.getBackend()}, kernels ${args.kernels}`);
 
 const trainData = loadSplit('train', trainCount);
 const testData = loadSplit('t10k', testCount);
-const evaluate = (model) =>
-  evaluateRobustness(
-    classifierFromLayersModel(model, { bounds: [0, 1] }),
-    { xs: testData.xs, labels: testData.labels },
+/**
+ * FGSM on every test image (ANL Table 4), PGD-L∞ (10 steps of 2.5·eps/10, random start) on the first
+ * --pgd-test images, and the WM paper's uniform noise U(0, a) renormalised by the 'range' map, with the
+ * mean squared change of the last conv layer's activations (WM Fig. 2b/3b).
+ */
+async function evaluate(model) {
+  const classifier = classifierFromLayersModel(model, { bounds: [0, 1] });
+  const all = { xs: testData.xs, labels: testData.labels };
+  const fgsmReport = await evaluateRobustness(classifier, all, {
+    attack: 'fgsm',
+    deltas,
+    batchSize: 250,
+    activationLayer: 'conv2',
+  });
+  const pgdXs = testData.xs.slice(0, pgdTestCount);
+  const pgdReport = await evaluateRobustness(
+    classifier,
+    { xs: pgdXs, labels: testData.labels.slice(0, pgdTestCount) },
     {
-      attack: 'fgsm',
+      attack: 'pgd',
       deltas,
+      steps: 10,
+      seed,
       batchSize: 250,
     },
   );
+  pgdXs.dispose();
+  const uniformReport = await evaluateRobustness(classifier, all, {
+    attack: 'uniform',
+    epsilons: uniformLevels,
+    trials: 3,
+    seed,
+    batchSize: 500,
+    activationLayer: 'conv2',
+  });
+  return { fgsm: fgsmReport, pgd: pgdReport, uniform: uniformReport };
+}
 
 const baseline = lenet5(seed);
 const baselineTime = await train(baseline, trainData, undefined, 'baseline');
@@ -179,21 +212,25 @@ const transform = fgsmAdversarialTraining(adversarial, { eps: atEps, bounds: [0,
 const adversarialTime = await train(adversarial, trainData, transform, `FGSM-AT eps=${atEps}`);
 const adversarialReport = await evaluate(adversarial);
 
-const named = [
-  { name: 'LeNet-5 baseline', report: baselineReport },
-  { name: `LeNet-5 FGSM-AT (eps=${atEps})`, report: adversarialReport },
+const models = [
+  { name: 'LeNet-5 baseline', reports: baselineReport },
+  { name: `LeNet-5 FGSM-AT (eps=${atEps})`, reports: adversarialReport },
 ];
-console.log(formatRobustnessTable(named));
+for (const attack of ['fgsm', 'pgd', 'uniform']) {
+  console.log(formatRobustnessTable(models.map(({ name, reports }) => ({ name, report: reports[attack] }))));
+  console.log();
+}
 await writeRobustnessJson(
   {
     description:
-      'LeNet-5 on Fashion-MNIST: baseline vs FGSM adversarial training, accuracy under FGSM (delta on 0-255)',
+      'LeNet-5 on Fashion-MNIST: baseline vs FGSM adversarial training; accuracy under FGSM and PGD (delta on 0-255) and uniform noise',
     command:
       `node packages/attacks/scripts/fashion-mnist-robustness.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     data: {
       dir: args.data,
       trainImages: trainCount,
       testImages: testCount,
+      pgdTestImages: pgdTestCount,
       selection: 'first N of each IDX file',
     },
     training: {
@@ -208,7 +245,7 @@ await writeRobustnessJson(
     seconds: { baseline: baselineTime.seconds, fgsmAt: adversarialTime.seconds },
     steps: { baseline: baselineTime.steps, fgsmAt: adversarialTime.steps },
     node: process.version,
-    models: Object.fromEntries(named.map(({ name, report }) => [name, report])),
+    models: Object.fromEntries(models.map(({ name, reports }) => [name, reports])),
   },
   args.out,
 );
