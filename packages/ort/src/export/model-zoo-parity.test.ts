@@ -33,13 +33,15 @@ describe('@anl/models builders export with tf.predict parity (1e-4, random weigh
 
   it('ResNet-20 (option-A ShortcutPad) and ResNet-18 (projection shortcuts)', async () => {
     expect(await zooParity(resnet20({ inputShape: [16, 16, 3] }))).toBeLessThan(1e-4);
-    expect(await zooParity(resnet18({ inputShape: [32, 32, 3] }), 1)).toBeLessThan(1e-4);
+    expect(await zooParity(resnet18({ inputShape: [16, 16, 3] }), 1)).toBeLessThan(1e-4);
   });
 
-  it('VGG-11, MobileNet v1/v2, PyramidNet', async () => {
-    expect(await zooParity(vgg11({ inputShape: [32, 32, 3] }), 1)).toBeLessThan(1e-4);
-    expect(await zooParity(mobilenetV1({ inputShape: [32, 32, 3] }), 1)).toBeLessThan(1e-4);
-    expect(await zooParity(mobilenetV2({ inputShape: [32, 32, 3] }), 1)).toBeLessThan(1e-4);
+  it('VGG-11, MobileNet v1/v2, PyramidNet (narrowed: same layers, fewer channels)', async () => {
+    expect(
+      await zooParity(vgg11({ inputShape: [32, 32, 3], widthDivisor: 8, hiddenUnits: [32] }), 1),
+    ).toBeLessThan(1e-4);
+    expect(await zooParity(mobilenetV1({ inputShape: [32, 32, 3], alpha: 0.25 }), 1)).toBeLessThan(1e-4);
+    expect(await zooParity(mobilenetV2({ inputShape: [32, 32, 3], alpha: 0.25 }), 1)).toBeLessThan(1e-4);
     expect(await zooParity(pyramidNet({ inputShape: [16, 16, 3] }), 1)).toBeLessThan(1e-4);
   });
 
