@@ -136,5 +136,16 @@ describe('evaluateRobustness', () => {
     expect(cells[0]).toBe('Baseline');
     expect(Number(cells[1])).toBeCloseTo(100 * report.clean.accuracy, 1);
     expect(Number(cells[4])).toBeCloseTo(100 * report.rows[2].accuracy, 1);
+    const errors = formatRobustnessTable(report, { metric: 'error' }).split('\n')[2].split(/\s+/);
+    expect(Number(errors[4])).toBeCloseTo(100 * report.rows[2].error, 1);
+    // No activation MSE in this report, and reports with different strengths: typed errors.
+    expect(() => formatRobustnessTable(report, { metric: 'activationMse' })).toThrow(/activationLayer/);
+    const other = { ...report, rows: report.rows.slice(1) };
+    expect(() =>
+      formatRobustnessTable([
+        { name: 'a', report },
+        { name: 'b', report: other },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', argument: 'reports' }));
   });
 });

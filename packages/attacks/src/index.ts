@@ -11,7 +11,11 @@ export type { Classifier } from './classifier';
 export { deltaToEps, resolveStrength, resolveStrengths, type Strength, type Strengths } from './epsilon';
 export { type EvaluateRobustnessOptions, evaluateRobustness, type LabelledData } from './evaluate-robustness';
 export { type FgsmOptions, type FgsmSweepOptions, type FgsmTargeting, fgsm, fgsmSweep } from './fgsm';
-export { formatRobustnessTable, type NamedRobustnessReport } from './format-robustness-table';
+export {
+  formatRobustnessTable,
+  type NamedRobustnessReport,
+  type RobustnessMetric,
+} from './format-robustness-table';
 export type { LabelsInput } from './labels';
 export {
   classifierFromLayersModel,
