@@ -1,5 +1,5 @@
-// A tiny progress bar: redraws one line in place on a terminal; elsewhere (CI logs, pipes) prints a
-// plain line at every quarter so logs stay short.
+// A tiny progress bar: redraws one line in place on a terminal; elsewhere (CI logs, pipes) prints
+// the final line only, plus a plain progress line every `logEveryMs` so long runs show they are alive.
 
 const WIDTH = 24;
 
@@ -16,9 +16,9 @@ export function renderBar(done, total, width = WIDTH) {
 }
 
 /**
- * createProgressBar({ label, total, stream }) -> { update(done, info), finish(info) }.
+ * createProgressBar({ label, total, stream, logEveryMs }) -> { update(done, info), finish(info) }.
  * `info` is a short string shown after the counts (e.g. "loss 0.41"). `stream` defaults to stdout;
- * `isTTY` can be forced for tests.
+ * `isTTY` and `now` can be given for tests.
  */
 export function createProgressBar({
   label,
@@ -26,9 +26,10 @@ export function createProgressBar({
   stream = process.stdout,
   isTTY = stream.isTTY === true,
   now = Date.now,
+  logEveryMs = 15_000,
 }) {
   const started = now();
-  let lastQuarter = 0;
+  let lastLog = started;
   let lastDraw = 0;
   const line = (done, info) => {
     const elapsed = (now() - started) / 1000;
@@ -44,9 +45,9 @@ export function createProgressBar({
         lastDraw = t;
         stream.write(`\r\x1b[2K${line(done, info)}`);
       } else {
-        const quarter = Math.floor((4 * done) / total);
-        if (quarter > lastQuarter && done < total) {
-          lastQuarter = quarter;
+        const t = now();
+        if (t - lastLog >= logEveryMs && done < total) {
+          lastLog = t;
           stream.write(`${line(done, info)}\n`);
         }
       }

@@ -39,15 +39,16 @@ describe('progress bar', () => {
     expect(f.writes.at(-1)).toBe('\r\x1b[2Krun [########################] 4/4 done (4s)\n');
   });
 
-  it('in a log prints one plain line per quarter and no control characters', () => {
+  it('in a log prints the final line, a plain line per logEveryMs, and no control characters', () => {
     const f = fakes(false);
-    const bar = createProgressBar({ label: 'run', total: 8, stream: f.stream, now: f.now });
+    const bar = createProgressBar({ label: 'run', total: 8, stream: f.stream, now: f.now, logEveryMs: 250 });
     for (let i = 1; i <= 8; i++) {
       f.advance(100);
       bar.update(i);
     }
     bar.finish();
-    expect(f.writes.map((w) => w.split(' ')[2])).toEqual(['2/8', '4/8', '6/8', '8/8']);
+    // Lines at 300 ms (3/8) and 600 ms (6/8), then the final one.
+    expect(f.writes.map((w) => w.split(' ')[2])).toEqual(['3/8', '6/8', '8/8']);
     expect(f.writes.join('')).not.toContain('\r');
     expect(f.writes.join('')).not.toContain('\x1b');
   });
