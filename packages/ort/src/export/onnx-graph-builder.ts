@@ -14,6 +14,8 @@ export class OnnxGraphBuilder {
   private readonly inputs: OnnxValueInfo[] = [];
   private readonly outputs: OnnxValueInfo[] = [];
   private readonly used = new Set<string>();
+  /** Initializers by content, so a layer called twice (or equal small constants) is stored once. */
+  private readonly byContent = new Map<string, OnnxTensor[]>();
 
   /** A name not used yet, from `hint` (ONNX names are free-form; we keep them readable). */
   uniqueName(hint: string): string {
@@ -39,15 +41,22 @@ export class OnnxGraphBuilder {
     return outName;
   }
 
-  /** Adds a constant (an initializer); returns its name. */
+  /** Adds a constant (an initializer) unless an equal one exists; returns its name. */
   constant(
     hint: string,
     values: Float32Array | readonly number[],
     dims: readonly number[],
     dataType: OnnxDataType = 'float',
   ): string {
+    const key = `${dataType}[${dims}]#${contentHash(values)}`;
+    const candidates = this.byContent.get(key) ?? [];
+    const same = candidates.find((t) => sameValues(t.values, values));
+    if (same) return same.name;
     const name = this.uniqueName(hint);
-    this.initializers.push({ name, dataType, dims, values });
+    const tensor: OnnxTensor = { name, dataType, dims, values };
+    this.initializers.push(tensor);
+    candidates.push(tensor);
+    this.byContent.set(key, candidates);
     return name;
   }
 
@@ -77,4 +86,21 @@ export class OnnxGraphBuilder {
       outputs: [...this.outputs],
     };
   }
+}
+
+/** FNV-1a over the values (as float32 bits for floats): a cheap key, confirmed by `sameValues`. */
+function contentHash(values: Float32Array | readonly number[]): number {
+  const bits =
+    values instanceof Float32Array
+      ? new Uint32Array(values.buffer, values.byteOffset, values.length)
+      : values;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ (bits[i] | 0), 0x01000193);
+  return h >>> 0;
+}
+
+function sameValues(a: Float32Array | readonly number[], b: Float32Array | readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
