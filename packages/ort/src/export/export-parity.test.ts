@@ -244,6 +244,8 @@ describe('exportToOnnx: every supported layer matches tf.predict', () => {
       [2, 4],
     ]);
     expect(diff).toBeLessThan(1e-5);
+    // The shared kernel and bias are stored once.
+    expect(buildOnnxModel(model).graph.initializers.length).toBe(2);
     model.dispose();
   });
 
