@@ -7,7 +7,8 @@ import type { Classifier } from './classifier';
 import { resolveStrength, type Strength } from './epsilon';
 import { fgsm } from './fgsm';
 import { classifierFromLayersModel, type LayersModelClassifierOptions } from './layers-model-classifier';
-import { type PgdNorm, pgd } from './pgd';
+import { checkPgdSettings, type PgdNorm, pgd } from './pgd';
+import { optionalBoolean } from './attack-inputs';
 
 /** One training batch: inputs and targets (one-hot [B, C] or class indices [B]). */
 export interface TrainingBatch {
@@ -143,25 +144,16 @@ export function pgdAdversarialTraining(
   const bounds = validateBounds(options.bounds, 'options.bounds');
   const { eps } = resolveStrength(options, bounds, 'options');
   const useTrueLabels = checkLabelsMode(options.labels, 'predicted');
-  const { steps, stepSize, norm, randomStart } = options;
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) invalidArgument('options.seed', 'an integer', seed);
+  const { steps, stepSize, norm, seed } = checkPgdSettings(options);
+  const randomStart = optionalBoolean(options.randomStart, 'options.randomStart', true);
   const classifier = classifierFromLayersModel(model, {
     bounds,
     training: options.training,
     outputs: options.outputs,
   });
-  // Check steps / stepSize / norm now, not at the first batch.
-  const probe = { eps, steps, stepSize, norm, randomStart, seed };
-  if (!Number.isInteger(steps) || steps < 1) invalidArgument('options.steps', 'an integer >= 1', steps);
-  if (typeof stepSize !== 'number' || !Number.isFinite(stepSize) || stepSize <= 0) {
-    invalidArgument('options.stepSize', 'a finite number > 0 (input units)', stepSize);
-  }
-  if (norm !== undefined && norm !== 'linf' && norm !== 'l2')
-    invalidArgument('options.norm', "'linf' or 'l2'", norm);
   let batchIndex = 0;
   return (batch) =>
     mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) =>
-      pgd(classifier, x, { ...probe, labels, seed: seed + batchIndex++ }),
+      pgd(classifier, x, { eps, steps, stepSize, norm, randomStart, labels, seed: seed + batchIndex++ }),
     );
 }

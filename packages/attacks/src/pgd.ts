@@ -54,16 +54,25 @@ function randomPoint(x: Tensor, eps: number, norm: PgdNorm, seed: number): Tenso
   return tf.add(x, tf.mul(direction, tf.mul(eps, tf.pow(u, 1 / dim))));
 }
 
-function checkOptions(options: PgdOptions): { steps: number; stepSize: number; norm: PgdNorm; seed: number } {
+/** Checks PGD's step settings (shared with pgdAdversarialTraining, which checks them up front). */
+export function checkPgdSettings(options: {
+  steps?: unknown;
+  stepSize?: unknown;
+  norm?: unknown;
+  seed?: unknown;
+}): { steps: number; stepSize: number; norm: PgdNorm; seed: number } {
   const { steps, stepSize } = options;
-  if (!Number.isInteger(steps) || steps < 1) invalidArgument('options.steps', 'an integer >= 1', steps);
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) {
+    invalidArgument('options.steps', 'an integer >= 1', steps);
+  }
   if (typeof stepSize !== 'number' || !Number.isFinite(stepSize) || stepSize <= 0) {
     invalidArgument('options.stepSize', 'a finite number > 0 (input units)', stepSize);
   }
   const norm = options.norm ?? 'linf';
   if (norm !== 'linf' && norm !== 'l2') invalidArgument('options.norm', "'linf' or 'l2'", norm);
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) invalidArgument('options.seed', 'an integer', seed);
+  if (typeof seed !== 'number' || !Number.isInteger(seed))
+    invalidArgument('options.seed', 'an integer', seed);
   return { steps, stepSize, norm, seed };
 }
 
@@ -77,7 +86,7 @@ export function pgd(classifier: Classifier, x: Tensor, options: PgdOptions): Ten
   checkAttackInput(classifier, x);
   if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
   const { eps } = resolveStrength(options, classifier.bounds, 'options');
-  const { steps, stepSize, norm, seed } = checkOptions(options);
+  const { steps, stepSize, norm, seed } = checkPgdSettings(options);
   const randomStart = optionalBoolean(options.randomStart, 'options.randomStart', true);
   const [lo, hi] = classifier.bounds;
   const labels: Tensor1D = attackLabels(classifier, x, options.labels, 'options.labels');
