@@ -439,6 +439,19 @@ describe('trainWithNoise', () => {
         'INVALID_ARGUMENT',
       ],
       [
+        'an unknown std mode',
+        (d) => [d, { method: 'anl', eps: 0.1, epochs: 1, std: 'median' }],
+        'INVALID_ARGUMENT',
+        'options.std',
+      ],
+      ['anpPasses 0', (d) => [d, { method: 'anp', eps: 0.1, epochs: 1, anpPasses: 0 }], 'INVALID_ARGUMENT'],
+      [
+        'a batchTransform that is not a function',
+        (d) => [d, { method: 'anl', eps: 0.1, epochs: 1, batchTransform: {} }],
+        'INVALID_ARGUMENT',
+        'options.batchTransform',
+      ],
+      [
         'an unknown loss name',
         (d) => [d, { method: 'anl', eps: 0.1, epochs: 1, loss: 'hinge' }],
         'INVALID_ARGUMENT',

@@ -70,6 +70,17 @@ export async function trainWithNoise(
   const checkedData = isDataset(data) ? null : await checkTensorData(model, data, checked, needLabels);
   const checkedValidation = checked.validation === undefined ? null : await checkValidation(model, checked);
 
+  // Checks the algorithm's own options (std, anpPasses, ...); holds no tensors until its first step.
+  const algorithm = createTrainingAlgorithm(trainable.ops, {
+    method: checked.method,
+    std: options.std,
+    numClasses: checked.numClasses,
+    anpAlpha: options.anpAlpha,
+    anpPasses: options.anpPasses,
+    gaussianScaleByStd: options.gaussianScaleByStd,
+    runningMomentum: options.runningMomentum,
+  });
+
   // Nothing was refused: from here on the trainer allocates, and frees in `finally`.
   const owned: Tensor[] = [];
   const prepare = (c: CheckedTensors): PreparedTensors => {
@@ -80,15 +91,6 @@ export async function trainWithNoise(
   const tensors = checkedData === null ? null : prepare(checkedData);
   const validation = checkedValidation === null ? null : prepare(checkedValidation);
 
-  const algorithm = createTrainingAlgorithm(trainable.ops, {
-    method: checked.method,
-    std: options.std,
-    numClasses: checked.numClasses,
-    anpAlpha: options.anpAlpha,
-    anpPasses: options.anpPasses,
-    gaussianScaleByStd: options.gaussianScaleByStd,
-    runningMomentum: options.runningMomentum,
-  });
   const root = createRng(checked.seed);
   const shuffleRng = root.split();
   const stepRng = root.split();

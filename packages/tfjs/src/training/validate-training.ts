@@ -90,6 +90,9 @@ export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions
   if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
     invalidArgument('options.seed', 'an integer in [0, 2^32)', seed);
   }
+  if (options.batchTransform !== undefined && typeof options.batchTransform !== 'function') {
+    invalidArgument('options.batchTransform', '({ xs, ys }) => { xs, ys }', options.batchTransform);
+  }
   if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
     invalidArgument('options.shuffle', 'a boolean', options.shuffle);
   }
