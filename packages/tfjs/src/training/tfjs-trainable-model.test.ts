@@ -191,6 +191,8 @@ describe('TfjsTrainableModel', () => {
     // Dense: forward + dJ/dinput in round 1; forward + dJ/dinput + dJ/dkernel in round 2.
     expect(round1.matMul).toBe(2);
     expect(round2.matMul).toBe(3);
+    // CANL/LAT ask for both at once: still one backward pass (the same kernels as round 2).
+    expect(await kernelsOf(true, true)).toEqual(round2);
     tf.dispose([xs, ys]);
   });
 
