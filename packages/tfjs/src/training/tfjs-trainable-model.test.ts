@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { AnlError, type PassRequest } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { layers, sequential } from '@tensorflow/tfjs-layers';
+import { model as functionalModel, input, layers, sequential } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noiseLayer } from '../layers/noise-layer';
 import { pseudoRandom, tinyConvModel, tinyData, tinyDenseModel, weightValues } from './test-models';
@@ -287,10 +287,32 @@ describe('TfjsTrainableModel', () => {
     tf.dispose([x, y]);
   });
 
+  it('uses the model’s compiled loss when no loss is given', () => {
+    const model = tinyDenseModel();
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(3, [4], 3);
+    const r = trainable.doPass(request(xs, ys, noNoise, false, false));
+    const yPred = model.predict(xs) as tf.Tensor;
+    const p = yPred.dataSync();
+    const y = ys.dataSync();
+    const mse = p.reduce((sum, v, i) => sum + (v - y[i]) ** 2, 0) / p.length;
+    expect(r.loss.dataSync()[0]).toBeCloseTo(mse, 6);
+    tf.dispose([r.loss, yPred, xs, ys]);
+  });
+
   it('rejects a missing optimizer and a model with several outputs', () => {
     expect(() => new TfjsTrainableModel(tinyDenseModel(), {} as never)).toThrowError(AnlError);
     expect(() => new TfjsTrainableModel(tinyDenseModel(), { optimizer: undefined as never })).toThrowError(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'optimizer' }),
+    );
+    const x = input({ shape: [4] });
+    const twoHeads = functionalModel({
+      inputs: x,
+      outputs: [layers.dense({ units: 2 }).apply(x) as never, layers.dense({ units: 3 }).apply(x) as never],
+    });
+    expect(() => new TfjsTrainableModel(twoHeads, { optimizer: tf.train.sgd(0.1) })).toThrowError(
+      expect.objectContaining({ code: 'UNSUPPORTED', argument: 'model' }),
     );
   });
 });
