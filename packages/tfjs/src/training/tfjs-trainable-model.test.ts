@@ -294,8 +294,8 @@ describe('TfjsTrainableModel', () => {
     const { xs, ys } = tinyData(3, [4], 3);
     const r = trainable.doPass(request(xs, ys, noNoise, false, false));
     const yPred = model.predict(xs) as tf.Tensor;
-    const p = yPred.dataSync();
-    const y = ys.dataSync();
+    const p = yPred.dataSync() as Float32Array;
+    const y = ys.dataSync() as Float32Array;
     const mse = p.reduce((sum, v, i) => sum + (v - y[i]) ** 2, 0) / p.length;
     expect(r.loss.dataSync()[0]).toBeCloseTo(mse, 6);
     tf.dispose([r.loss, yPred, xs, ys]);
