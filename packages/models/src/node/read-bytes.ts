@@ -47,9 +47,8 @@ export async function readMaybeGzipped(path: string, progress?: ProgressOption):
       `${path}: could not ${gz ? 'gunzip' : 'read'} the file (${(error as Error).message}); delete it and fetch it again`,
       { argument: basename(path), cause: error },
     );
-  } finally {
-    report?.(total, true);
   }
+  report?.(total, true);
   const joined = Buffer.concat(chunks);
   return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
 }
