@@ -112,7 +112,11 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
     const variables = request.weightGradients ? this.trainableVariables() : [];
     const forward = () => this.forwardLoss(request, probes);
     try {
-      if (variables.length + probes.length === 0) return { loss: tidy(forward) };
+      if (variables.length + probes.length === 0) {
+        // Nothing to differentiate (or a model with no trainable weights): a plain forward pass.
+        const loss = tidy(forward);
+        return request.weightGradients ? { loss, weightGradients: {} } : { loss };
+      }
       const { value, grads } = engine().gradients(forward, [...variables, ...probes], undefined, true);
       const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = {
         loss: value,
