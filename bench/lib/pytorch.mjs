@@ -4,16 +4,26 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** The first python that imports torch and numpy: $ANL_PYTHON, python3 on PATH (may be a pyenv without torch), Debian's. */
+function findPython() {
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: bench/ is not a turbo task, nothing is cached
+  const candidates = [process.env.ANL_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
+  const python = candidates.find(
+    (p) => spawnSync(p, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0,
+  );
+  return { python, candidates };
+}
+
 /**
- * Runs bench/pytorch/lenet_bench.py (same LeNet-5, Fashion-MNIST, batch 128, baseline / ANL / CANL written
- * like the paper's algorithms) when python3 can import torch; returns its JSON or `{ skipped: why }`.
+ * Runs bench/pytorch/lenet_bench.py (same LeNet-5, Fashion-MNIST, batch 128, the methods written like the
+ * paper's algorithms) when a python with torch is present; returns its JSON or `{ skipped: why }`.
  */
 export function runPytorchReference({ steps, warmup, epoch, dataDir, timeoutS = 900 }) {
-  const probe = spawnSync('python3', ['-c', 'import torch, numpy; print(torch.__version__)'], {
-    encoding: 'utf8',
-  });
-  if (probe.status !== 0) {
-    return { skipped: 'python3 with torch and numpy not found (Debian: apt install python3-torch)' };
+  const { python, candidates } = findPython();
+  if (python === undefined) {
+    return {
+      skipped: `no python with torch and numpy among ${candidates.join(', ')} (Debian: apt install python3-torch; or set ANL_PYTHON)`,
+    };
   }
   const args = [
     join(here, '..', 'pytorch', 'lenet_bench.py'),
@@ -21,16 +31,15 @@ export function runPytorchReference({ steps, warmup, epoch, dataDir, timeoutS = 
     String(steps),
     '--warmup',
     String(warmup),
-    '--epoch',
-    epoch,
   ];
+  args.push('--epoch', epoch);
   if (dataDir) args.push('--data', dataDir);
-  const run = spawnSync('python3', args, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
+  const run = spawnSync(python, args, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
   if (run.status !== 0) {
     return { skipped: `lenet_bench.py failed (status ${run.status}): ${(run.stderr || '').slice(-500)}` };
   }
   try {
-    return JSON.parse(run.stdout.trim().split('\n').pop());
+    return { python, ...JSON.parse(run.stdout.trim().split('\n').pop()) };
   } catch {
     return { skipped: `lenet_bench.py printed no JSON: ${run.stdout.slice(-300)}` };
   }

@@ -158,6 +158,41 @@ describe('Slice on wasm (copies only the runs it returns)', () => {
   }
 });
 
+describe('Tile (block copies, innermost dimension first)', () => {
+  const cases: [number[], number[]][] = [
+    [
+      [1, 1, 1, 5],
+      [3, 4, 2, 1],
+    ],
+    [
+      [2, 3],
+      [3, 2],
+    ],
+    [[4], [5]],
+    [
+      [2, 1, 3],
+      [1, 4, 1],
+    ],
+    [
+      [3, 2, 2, 2],
+      [2, 1, 3, 2],
+    ],
+    [
+      [2, 3],
+      [1, 1],
+    ],
+  ];
+  for (const [i, [xShape, reps]] of cases.entries()) {
+    it(`x ${xShape} reps ${reps}`, async () => {
+      await compareWithStockCpu(
+        'Tile',
+        { x: { shape: xShape, values: randomValues(size(xShape), 130 + i) } },
+        { reps },
+      );
+    });
+  }
+});
+
 describe('host-array kernels on tensors made on another backend', () => {
   it('slice, gather and MaxPoolGrad read a cpu tensor moved into a growing wasm heap correctly', async () => {
     registerWasmTrainingKernels();

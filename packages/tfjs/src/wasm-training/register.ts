@@ -7,6 +7,7 @@ import {
   GatherV2,
   MaxPoolGrad,
   Slice,
+  Tile,
 } from '@tensorflow/tfjs-core';
 import { registerTrainingKernels, unregisterTrainingKernels } from './training-kernels';
 
@@ -20,13 +21,21 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   MaxPoolGrad,
   GatherV2,
   Slice,
+  Tile,
 ];
 
 /** Kernels replaced on the cpu backend: only where the composition beats the stock scalar loop. */
-export const CPU_TRAINING_KERNELS: readonly string[] = [Conv2DBackpropFilter, MaxPoolGrad, GatherV2];
+export const CPU_TRAINING_KERNELS: readonly string[] = [Conv2DBackpropFilter, MaxPoolGrad, GatherV2, Tile];
 
 /** Kernels the wasm package has its own (slow) version of: replaced once that package is loaded. */
-const WASM_OWN_KERNELS: readonly string[] = [Conv2DBackpropInput, BatchMatMul, MaxPoolGrad, GatherV2, Slice];
+const WASM_OWN_KERNELS: readonly string[] = [
+  Conv2DBackpropInput,
+  BatchMatMul,
+  MaxPoolGrad,
+  GatherV2,
+  Slice,
+  Tile,
+];
 
 /**
  * Registers the wasm training kernels (idempotent). Kernels wasm lacks are registered at once; the ones

@@ -21,6 +21,8 @@ import {
   Slice,
   type SliceAttrs,
   type TensorInfo,
+  Tile,
+  type TileAttrs,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { batchMatMulViaPlain } from './batch-mat-mul';
@@ -30,6 +32,7 @@ import { depthwiseBackpropFilterByConv, depthwiseBackpropInputByConv } from './d
 import { gatherByBlocks } from './gather-rows';
 import { maxPoolGradByScan } from './max-pool-grad';
 import { sliceByRuns } from './slice-view';
+import { tileByBlocks } from './tile-blocks';
 
 /** A replacement kernel: computes via composition, or returns null to defer to the backend's own kernel. */
 type Replacement = (args: {
@@ -104,6 +107,8 @@ export const TRAINING_KERNELS: Record<string, Replacement> = {
       : null,
   [Slice]: ({ inputs, attrs, backend, backendName }) =>
     sliceByRuns(backend, backendName, inputs.x, attrs as unknown as SliceAttrs),
+  [Tile]: ({ inputs, attrs, backend, backendName }) =>
+    tileByBlocks(backend, backendName, inputs.x, attrs as unknown as TileAttrs),
   [GatherV2]: ({ inputs, attrs, backend, backendName }) =>
     gatherByBlocks(backend, backendName, inputs.x, inputs.indices, attrs as unknown as GatherV2Attrs),
 };
