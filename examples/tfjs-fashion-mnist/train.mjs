@@ -1,7 +1,7 @@
 // Train a plain tfjs CNN on real Fashion-MNIST with Adversarial Noise Layers, then ship it:
 // insert noise layers after every Conv2D, train with ANL, strip them, save, load, predict.
 //
-//   npm start -w @anl/example-tfjs-fashion-mnist -- [--method anl] [--eps 0.03] [--epochs 3]
+//   npm start -w @anl/example-tfjs-fashion-mnist -- [--method anl] [--eps 0.03] [--epochs 3] [--noise-epochs N]
 //       [--train 12000] [--test 2000] [--batch 64] [--backend wasm|cpu] [--stock-kernels] [--seed 1] [--out DIR]
 //
 // Data: the four IDX .gz files from /usr/share/datasets/fashion-mnist (or $FASHION_MNIST_DIR); the
@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     method: { type: 'string', default: 'anl' },
     eps: { type: 'string', default: '0.03' },
     epochs: { type: 'string', default: '3' },
+    'noise-epochs': { type: 'string' },
     train: { type: 'string', default: '12000' },
     test: { type: 'string', default: '2000' },
     batch: { type: 'string', default: '64' },
@@ -77,6 +78,8 @@ const history = await trainWithNoise(noisy, { xs: data.train.xs, ys: data.train.
   method: args.method,
   eps: Number(args.eps),
   epochs: Number(args.epochs),
+  // The paper's Table 3 schedule: noise for the first N epochs, then plain training.
+  noiseEpochs: args['noise-epochs'] === undefined ? undefined : Number(args['noise-epochs']),
   batchSize: Number(args.batch),
   optimizer: tf.train.adam(0.002),
   seed,
