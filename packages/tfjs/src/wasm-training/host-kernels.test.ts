@@ -223,3 +223,18 @@ describe('host-array kernels on tensors made on another backend', () => {
     tf.dispose(slices);
   });
 });
+
+describe('Identity on wasm (shares the buffer)', () => {
+  it('a clone reads the same values, survives disposing the original, and frees the buffer last', async () => {
+    registerWasmTrainingKernels();
+    await tf.setBackend('wasm');
+    const buffersBefore = tf.engine().backend.numDataIds();
+    const a = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const b = tf.clone(a);
+    expect(tf.engine().backend.numDataIds()).toBe(buffersBefore + 1);
+    a.dispose();
+    expect(Array.from(await b.data())).toEqual([1, 2, 3, 4]);
+    b.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(buffersBefore);
+  });
+});

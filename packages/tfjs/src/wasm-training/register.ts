@@ -5,6 +5,7 @@ import {
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
   GatherV2,
+  Identity,
   MaxPoolGrad,
   Slice,
   Tile,
@@ -22,6 +23,7 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   GatherV2,
   Slice,
   Tile,
+  Identity,
 ];
 
 /** Kernels replaced on the cpu backend: only where the composition beats the stock scalar loop. */
@@ -35,6 +37,7 @@ const WASM_OWN_KERNELS: readonly string[] = [
   GatherV2,
   Slice,
   Tile,
+  Identity,
 ];
 
 /**

@@ -12,6 +12,7 @@ import {
   GatherV2,
   type GatherV2Attrs,
   getKernel,
+  Identity,
   type KernelBackend,
   type KernelConfig,
   type KernelFunc,
@@ -31,6 +32,7 @@ import { conv2dBackpropInputByConv } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterByConv, depthwiseBackpropInputByConv } from './depthwise-backprop';
 import { gatherByBlocks } from './gather-rows';
 import { maxPoolGradByScan } from './max-pool-grad';
+import { identityByReference } from './shared-identity';
 import { sliceByRuns } from './slice-view';
 import { tileByBlocks } from './tile-blocks';
 
@@ -107,6 +109,7 @@ export const TRAINING_KERNELS: Record<string, Replacement> = {
       : null,
   [Slice]: ({ inputs, attrs, backend, backendName }) =>
     sliceByRuns(backend, backendName, inputs.x, attrs as unknown as SliceAttrs),
+  [Identity]: ({ inputs, backend }) => identityByReference(backend, inputs.x),
   [Tile]: ({ inputs, attrs, backend, backendName }) =>
     tileByBlocks(backend, backendName, inputs.x, attrs as unknown as TileAttrs),
   [GatherV2]: ({ inputs, attrs, backend, backendName }) =>
