@@ -222,6 +222,12 @@ describe('typed errors, thrown before any work', () => {
       argument: 'options.epsilons',
     });
     await expect(
+      evaluateRobustness(classifier(), data, { attack: 'pgd', epsilons: [0.1], norm: 'l1' as 'l2' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'options.norm' });
+    await expect(
+      evaluateRobustness(classifier(), data, { attack: 'pgd', epsilons: [0.1], stepSize: -1 }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'options.stepSize' });
+    await expect(
       evaluateRobustness(classifier(), data, { attack: 'fgsm', epsilons: [0.1], activationLayer: 'nope' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND', argument: 'layerName' });
   });

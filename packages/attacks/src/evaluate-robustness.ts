@@ -1,12 +1,12 @@
 import { AnlError, invalidArgument } from '@anl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkAttackInput } from './attack-inputs';
+import { checkAttackInput, optionalBoolean } from './attack-inputs';
 import type { Classifier } from './classifier';
 import { resolveStrengths, type Strengths } from './epsilon';
 import { fgsmSweep } from './fgsm';
 import { type LabelsInput, toLabelTensor } from './labels';
-import { type PgdNorm, pgd } from './pgd';
+import { checkPgdSettings, type PgdNorm, pgd } from './pgd';
 import type { RobustnessAttack, RobustnessReport, RobustnessRow } from './robustness-report';
 import { type Renormalization, uniformNoise } from './uniform-noise';
 
@@ -138,6 +138,11 @@ export async function evaluateRobustness(
     );
   }
   if (!(relativeStepSize > 0)) invalidArgument('options.relativeStepSize', 'a number > 0', relativeStepSize);
+  if (attack === 'pgd') {
+    // Fail on bad PGD settings now, not at the first batch.
+    checkPgdSettings({ steps, stepSize: options.stepSize ?? relativeStepSize, norm: options.norm, seed });
+    optionalBoolean(options.randomStart, 'options.randomStart', true);
+  }
   const layer = options.activationLayer;
   if (layer !== undefined && typeof classifier.activations !== 'function') {
     throw new AnlError(
