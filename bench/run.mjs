@@ -15,7 +15,6 @@ import { timeSteps } from './lib/step-timer.mjs';
 import { disposeBatches, disposeWorkload, fixedBatches, loadWorkload } from './lib/workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BATCH = 128;
 
 const opts = parseArgs(process.argv.slice(2));
 if (opts.help) {
@@ -57,7 +56,7 @@ const workloads = new Map();
 const snapshots = new Map();
 for (const name of opts.models) {
   log(`loading ${name}`);
-  const w = await loadWorkload(name, { trainLimit: name === 'resnet20' ? 1024 : trainLimit });
+  const w = await loadWorkload(name, { trainLimit: name === 'resnet20' ? undefined : trainLimit });
   workloads.set(name, w);
   if (w.source === 'embedded')
     results.notes.push('Fashion-MNIST: the embedded 6,000-image subset (full set not found).');
@@ -88,8 +87,15 @@ for (const config of configs) {
     const model = w.build();
     if (!snapshots.has(name)) snapshots.set(name, snapshot(model));
     const initial = restore(model, snapshots.get(name));
-    const batches = fixedBatches(w, BATCH, Math.min(steps + warmup + 1, 24));
-    const run = { workload: name, title: w.title, backend: config, steps: [], epochs: [] };
+    const batches = fixedBatches(w, w.batchSize, Math.min(steps + warmup + 1, 24));
+    const run = {
+      workload: name,
+      title: w.title,
+      backend: config,
+      batchSize: w.batchSize,
+      steps: [],
+      epochs: [],
+    };
     for (const method of methods) {
       log(`${config} ${name} ${method}: ${warmup} warm-up + ${steps} timed steps`);
       const r = await timeSteps({
@@ -113,7 +119,7 @@ for (const config of configs) {
           initialWeights: initial,
           workload: w,
           method,
-          batchSize: BATCH,
+          batchSize: w.batchSize,
           loss: w.loss,
         });
         log(`  ${e.seconds.toFixed(1)} s, test acc ${e.testAcc}`);
@@ -131,7 +137,7 @@ for (const config of configs) {
           initialWeights: initial,
           workload: w,
           method: 'none',
-          batchSize: BATCH,
+          batchSize: w.batchSize,
           loss: w.loss,
         });
       }

@@ -15,17 +15,17 @@ export function toMarkdown(results) {
       `\`node bench/run.mjs ${results.argv.join(' ')}\`.`,
   );
   lines.push('');
-  lines.push('### Step time (median; batch 128; momentum SGD; same weights and batches for every method)');
+  lines.push('### Step time (median; momentum SGD; same weights and batches for every method)');
   lines.push('');
   lines.push(
-    '| model | backend | method | steps timed | step ms | × baseline | p10–p90 ms | noise state kept | peak RSS |',
+    '| model | batch | backend | method | steps timed | step ms | × baseline | p10–p90 ms | noise state kept | peak RSS |',
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const run of results.runs) {
     const base = run.steps.find((s) => s.method === 'none')?.medianMs;
     for (const s of run.steps) {
       lines.push(
-        `| ${run.workload} | ${run.backend} | ${s.method} | ${s.steps} | ${round(s.medianMs, 1)} | ${ratio(s.medianMs, base)} | ` +
+        `| ${run.workload} | ${run.batchSize} | ${run.backend} | ${s.method} | ${s.steps} | ${round(s.medianMs, 1)} | ${ratio(s.medianMs, base)} | ` +
           `${round(s.p10Ms, 1)}–${round(s.p90Ms, 1)} | ${kb(s.stateBytes)} | ${mb(s.peakRssBytes)} |`,
       );
     }

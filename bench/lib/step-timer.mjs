@@ -56,6 +56,9 @@ export async function timeSteps({ model, initialWeights, workload, method, batch
       rss.sample();
     }
     const tensorsAfter = tf.memory().numTensors;
+    // A wrong kernel shows up as a nonsense loss long before it shows in a timing: refuse to report it.
+    if (!(lastLoss > 1e-3 && lastLoss < 1e3))
+      throw new Error(`${method}: implausible loss ${lastLoss} after ${steps} steps`);
     const profile = await kernelBreakdown(() => step(warmup + steps));
     return {
       method,

@@ -15,6 +15,7 @@ export async function loadWorkload(name, { trainLimit } = {}) {
       title: 'LeNet-5 / Fashion-MNIST 28x28x1',
       numClasses: 10,
       eps: 0.03,
+      batchSize: 128,
       source: data.source,
       build: () => lenet5({ output: 'logits' }),
       loss: 'softmaxCrossEntropy',
@@ -23,7 +24,7 @@ export async function loadWorkload(name, { trainLimit } = {}) {
     };
   }
   if (name === 'resnet20') {
-    const n = trainLimit ?? 2048;
+    const n = trainLimit ?? 512;
     const labels = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 10);
     const xs = tf.randomUniform([n, 32, 32, 3], 0, 1, 'float32', 1);
     const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat();
@@ -32,6 +33,8 @@ export async function loadWorkload(name, { trainLimit } = {}) {
       title: 'ResNet-20 / CIFAR-shaped random 32x32x3',
       numClasses: 10,
       eps: 0.05,
+      // Batch 32: at 128 one wasm step takes ~5 s, too long for a 10-minute bench.
+      batchSize: 32,
       source: 'random',
       build: () => resnet20({ output: 'logits' }),
       loss: 'softmaxCrossEntropy',

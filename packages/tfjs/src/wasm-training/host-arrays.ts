@@ -6,7 +6,7 @@ type HostArray = Float32Array | Int32Array | Uint8Array;
 interface WasmLike {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): HostArray;
-  dataIdMap: { get(dataId: object): unknown };
+  dataIdMap: { get(dataId: object): { dtype: DataType } };
 }
 interface CpuLike {
   data: { get(dataId: object): { values?: unknown } };
@@ -31,13 +31,15 @@ export function writeOutput(
 ): TensorInfo {
   if (backendName === 'wasm') {
     const wasm = backend as unknown as WasmLike;
-    for (const t of inputs) wasm.dataIdMap.get(t.dataId);
+    // The stored dtype, not the TensorInfo's: a cpu int32->float32 cast shares its buffer, and moving it
+    // to wasm keeps int32 bits (the stock kernels read it that way too). TypedArray.set converts.
+    const stored = inputs.map((t) => wasm.dataIdMap.get(t.dataId).dtype);
     const out = wasm.makeOutput(shape, dtype);
     const values = wasm.typedArrayFromHeap(out);
     values.fill(0);
     fill(
       values,
-      inputs.map((t) => wasm.typedArrayFromHeap(t)),
+      inputs.map((t, i) => wasm.typedArrayFromHeap({ ...t, dtype: stored[i] })),
     );
     return out;
   }

@@ -224,6 +224,22 @@ describe('host-array kernels on tensors made on another backend', () => {
   });
 });
 
+describe('a float32 tensor cast from int32 on cpu, then used on wasm', () => {
+  it('is read by its stored int32 values (tfjs moves the shared int32 buffer as int32)', async () => {
+    registerWasmTrainingKernels();
+    await tf.setBackend('cpu');
+    const y = tf.cast(tf.oneHot(tf.tensor1d([1, 2, 0], 'int32'), 3), 'float32');
+    await tf.setBackend('wasm');
+    const s = tf.slice(y, [1, 0], [2, 3]);
+    const g = tf.gather(y, tf.tensor1d([2, 0], 'int32'));
+    const t = tf.tile(y, [1, 2]);
+    expect(Array.from(await s.data())).toEqual([0, 0, 1, 1, 0, 0]);
+    expect(Array.from(await g.data())).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(Array.from(await t.data()).slice(0, 6)).toEqual([0, 1, 0, 0, 1, 0]);
+    tf.dispose([y, s, g, t]);
+  });
+});
+
 describe('Identity on wasm (shares the buffer)', () => {
   it('a clone reads the same values, survives disposing the original, and frees the buffer last', async () => {
     registerWasmTrainingKernels();
