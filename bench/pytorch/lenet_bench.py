@@ -277,6 +277,10 @@ def main():
     batch = 128
     batches = [(xs[i * batch : (i + 1) * batch], ys[i * batch : (i + 1) * batch]) for i in range(24)]
     methods = args.methods.split(",")
+    # One untimed warm-up of every method first: the first steps of a process pay for oneDNN's
+    # kernel selection and allocator growth, which would otherwise land on whichever method runs first.
+    for m in methods:
+        time_steps(m, init_state, batches, 0, 5, args.eps)
     out = {"version": torch.__version__, "threads": torch.get_num_threads(), "data": data_dir, "steps": [], "epochs": []}
     for m in methods:
         out["steps"].append(time_steps(m, init_state, batches, args.warmup, args.steps, args.eps))

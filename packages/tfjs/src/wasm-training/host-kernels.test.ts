@@ -29,6 +29,8 @@ describe('MaxPoolGrad (first maximum of each window gets dy)', () => {
     [[2, 6, 5, 4], [2, 3], 1, 'valid'],
     [[1, 9, 9, 1], 3, 3, 'same'],
     [[3, 5, 5, 2], 2, [1, 2], 'same'],
+    [[2, 6, 8, 3], 2, 2, 'valid'],
+    [[1, 7, 5, 2], 2, 2, 'valid'],
   ];
   for (const [i, [xShape, filterSize, strides, pad]] of cases.entries()) {
     it(`x ${xShape} filter ${filterSize} strides ${strides} ${pad}, with ties`, async () => {
@@ -45,6 +47,32 @@ describe('MaxPoolGrad (first maximum of each window gets dy)', () => {
         'MaxPoolGrad',
         { dy, input: { shape: xShape, values: x }, output: pooled },
         { filterSize, strides, pad },
+      );
+    });
+  }
+});
+
+describe('MaxPoolGrad with NaN and -Infinity in windows (2x2 fast path and general path)', () => {
+  for (const [filterSize, strides] of [
+    [2, 2],
+    [3, 1],
+  ] as const) {
+    it(`filter ${filterSize} strides ${strides}`, async () => {
+      const xShape = [1, 6, 6, 2];
+      const x = randomValues(size(xShape), 77);
+      for (const k of [0, 5, 9, 14, 26, 27, 40]) x[k] = Number.NaN;
+      for (const k of [1, 2, 3, 16, 17, 30, 31, 44, 45, 46, 47]) x[k] = Number.NEGATIVE_INFINITY;
+      const pooled = await runKernelOn(
+        'cpu',
+        'MaxPool',
+        { x: { shape: xShape, values: x } },
+        { filterSize, strides, pad: 'valid' },
+      );
+      const dy = { shape: pooled.shape, values: randomValues(size(pooled.shape), 78) };
+      await compareWithStockCpu(
+        'MaxPoolGrad',
+        { dy, input: { shape: xShape, values: x }, output: pooled },
+        { filterSize, strides, pad: 'valid' },
       );
     });
   }

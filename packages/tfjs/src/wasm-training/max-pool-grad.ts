@@ -30,7 +30,12 @@ export function maxPoolGradByScan(
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  const tiled = fh === sh && fw === sw && top === 0 && left === 0 && OH * sh <= H && OW * sw <= W;
   return writeOutput(backend, backendName, [...x.shape], 'float32', [x, dy], (dx, [xs, g]) => {
+    if (tiled && fh === 2 && fw === 2) {
+      scanTwoByTwo(xs, g, dx, B, H, W, C, OH, OW);
+      return;
+    }
     const best = new Float32Array(C);
     const where = new Int32Array(C);
     for (let b = 0; b < B; b++) {
@@ -62,4 +67,56 @@ export function maxPoolGradByScan(
       }
     }
   });
+}
+
+/**
+ * The common 2x2 / stride 2 / valid case: windows tile the input, so each of the four positions is
+ * written once (dy or nothing) with no per-window bookkeeping. Same first-maximum rule.
+ */
+function scanTwoByTwo(
+  xs: ArrayLike<number>,
+  g: ArrayLike<number>,
+  dx: Float32Array | Int32Array | Uint8Array,
+  B: number,
+  H: number,
+  W: number,
+  C: number,
+  OH: number,
+  OW: number,
+): void {
+  const row = W * C;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const p00 = ((b * H + 2 * oh) * W + 2 * ow) * C;
+        const p01 = p00 + C;
+        const p10 = p00 + row;
+        const p11 = p10 + C;
+        const gBase = ((b * OH + oh) * OW + ow) * C;
+        for (let c = 0; c < C; c++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          const v00 = xs[p00 + c];
+          if (v00 > best) {
+            best = v00;
+            at = p00 + c;
+          }
+          const v01 = xs[p01 + c];
+          if (v01 > best) {
+            best = v01;
+            at = p01 + c;
+          }
+          const v10 = xs[p10 + c];
+          if (v10 > best) {
+            best = v10;
+            at = p10 + c;
+          }
+          if (xs[p11 + c] > best) at = p11 + c;
+          // NaN or -Infinity everywhere: nobody gets the gradient (the generic rule).
+          if (at < 0) continue;
+          dx[at] = g[gBase + c];
+        }
+      }
+    }
+  }
 }
