@@ -181,4 +181,15 @@ writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 const md = toMarkdown(results);
 writeFileSync(outFile.replace(/\.json$/, '.md'), `${md}\n`);
 console.log(md);
+if (opts.updateReadme) {
+  const readme = join(here, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf('<!-- bench:start');
+  const end = text.indexOf('<!-- bench:end -->');
+  if (start < 0 || end < start)
+    throw new Error('bench/README.md has no <!-- bench:start --> ... <!-- bench:end --> markers');
+  const open = text.indexOf('-->', start) + 3;
+  writeFileSync(readme, `${text.slice(0, open)}\n${md}\n${text.slice(end)}`);
+  log('updated bench/README.md');
+}
 log(`wrote ${outFile}`);

@@ -13,6 +13,7 @@ export const USAGE = `usage: node bench/run.mjs [options]
   --stock-cpu           also time the stock tfjs cpu kernels (2 steps; ~10 s each)
   --no-pytorch          skip the PyTorch reference
   --out <file>          results JSON (default bench/results/<date>.json)
+  --update-readme       write the tables into the Benchmarks section of bench/README.md
   --help`;
 
 export function parseArgs(argv) {
@@ -29,6 +30,7 @@ export function parseArgs(argv) {
     stockCpu: false,
     pytorch: true,
     out: undefined,
+    updateReadme: false,
     help: false,
   };
   const explicit = new Set();
@@ -100,6 +102,9 @@ export function parseArgs(argv) {
         break;
       case '--out':
         o.out = value(i++, a);
+        break;
+      case '--update-readme':
+        o.updateReadme = true;
         break;
       case '--help':
       case '-h':
