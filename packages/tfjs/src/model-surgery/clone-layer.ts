@@ -4,9 +4,12 @@ import type { layers } from '@tensorflow/tfjs-layers';
 
 /**
  * A new, unbuilt layer with `layer`'s configuration, made the way `loadLayersModel` makes layers
- * (the class registered under its class name, `fromConfig(getConfig())`). Weights are set by the caller.
+ * (the class registered under its class name, `fromConfig(getConfig())`; `config` overrides the config). Weights are set by the caller.
  */
-export function cloneLayer(layer: layers.Layer): layers.Layer {
+export function cloneLayer(
+  layer: layers.Layer,
+  config: serialization.ConfigDict = layer.getConfig(),
+): layers.Layer {
   const className = layer.getClassName();
   const entry = serialization.SerializationMap.getMap().classNameMap[className];
   if (!entry) {
@@ -17,5 +20,5 @@ export function cloneLayer(layer: layers.Layer): layers.Layer {
     );
   }
   const [cls, fromConfig] = entry;
-  return fromConfig(cls, layer.getConfig()) as unknown as layers.Layer;
+  return fromConfig(cls, config) as unknown as layers.Layer;
 }

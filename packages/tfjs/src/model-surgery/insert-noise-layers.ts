@@ -5,6 +5,15 @@ import { NoiseLayer, type NoiseLayerArgs } from '../layers/noise-layer';
 import { compileSelector, type LayerSelector, nothingSelected } from './layer-selector';
 import { checkBuiltModel } from './model-checks';
 import { isInputLayer, rewriteModel } from './rewrite-model';
+import {
+  activationLayer,
+  checkSplittable,
+  fusedActivationOf,
+  linearCopySharingWeights,
+} from './split-fused-activation';
+
+/** Where the noise goes for a selected layer with a fused (non-linear) activation. */
+export type FusedActivationMode = 'split' | 'after';
 
 export interface InsertNoiseLayersOptions {
   /**
@@ -17,6 +26,13 @@ export interface InsertNoiseLayersOptions {
   /** `method` and standalone `stddev` for every inserted layer (see `NoiseLayerArgs`). */
   method?: NoiseLayerArgs['method'];
   stddev?: number;
+  /**
+   * For a selected layer with a fused non-linear activation (`conv2d({ activation: 'relu' })`):
+   * `'split'` (default, the paper's placement) computes the layer without its activation, then the
+   * noise, then a separate Activation layer (`${layer.name}/activation`); `'after'` puts the noise
+   * after the layer's output, i.e. after its activation.
+   */
+  fusedActivation?: FusedActivationMode;
 }
 
 /**
@@ -25,12 +41,20 @@ export interface InsertNoiseLayersOptions {
  * two share weights: predictions are identical before training, nothing is copied, and training one
  * trains the other. Use `stripNoiseLayers` afterwards for an independent clean model to ship.
  * Nested models count as one layer (their class name is `Sequential` or `Functional`/`Model`).
+ *
+ * With `fusedActivation: 'split'` (the default) a selected layer with a fused non-linear activation
+ * is replaced by a linear copy that uses the same tf.Variables (still shared, nothing copied),
+ * followed by the noise layer and an Activation layer carrying the original activation.
  */
 export function insertNoiseLayers(model: LayersModel, options: InsertNoiseLayersOptions): LayersModel {
   checkBuiltModel(model);
   if (options === null || typeof options !== 'object') invalidArgument('options', 'an object', options);
   const { after, input = false } = options;
   if (typeof input !== 'boolean') invalidArgument('options.input', 'a boolean', input);
+  const { fusedActivation = 'split' } = options;
+  if (fusedActivation !== 'split' && fusedActivation !== 'after') {
+    invalidArgument('options.fusedActivation', "'split' or 'after'", fusedActivation);
+  }
   if (after === undefined && !input) {
     invalidArgument('options.after', 'a layer selector (or options.input: true)', after);
   }
@@ -48,17 +72,48 @@ export function insertNoiseLayers(model: LayersModel, options: InsertNoiseLayers
     );
   }
 
-  const taken = new Set(model.layers.map((l) => l.name));
-  const makeNoise = (base: string) => {
-    let name = `${base}/anl_noise`;
-    for (let k = 1; taken.has(name); k++) name = `${base}/anl_noise_${k}`;
-    taken.add(name);
-    return new NoiseLayer({ method: options.method, stddev: options.stddev, name });
-  };
+  // Layers whose activation moves after the noise: all checked before anything is built.
+  const split = new Map<layers.Layer, string>();
+  if (fusedActivation === 'split') {
+    for (const layer of chosen) {
+      const activation = fusedActivationOf(layer);
+      if (activation === null) continue;
+      checkSplittable(layer, 'options.after');
+      split.set(layer, activation);
+    }
+  }
 
-  return rewriteModel(model, {
-    replace: (layer: layers.Layer) => layer,
-    after: (layer: layers.Layer) => (chosen.has(layer) ? makeNoise(layer.name) : null),
+  const taken = new Set(model.layers.map((l) => l.name));
+  const freshName = (base: string) => {
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
+  const makeNoise = (base: string) =>
+    new NoiseLayer({ method: options.method, stddev: options.stddev, name: freshName(`${base}/anl_noise`) });
+
+  const copies = new Map<layers.Layer, ReturnType<typeof linearCopySharingWeights>>();
+  const rewritten = rewriteModel(model, {
+    replace: (layer: layers.Layer) => {
+      if (!split.has(layer)) return layer;
+      let linear = copies.get(layer);
+      if (!linear) {
+        // One copy per layer, so a layer called twice stays one set of weights.
+        linear = linearCopySharingWeights(layer);
+        copies.set(layer, linear);
+      }
+      return linear.copy;
+    },
+    after: (layer: layers.Layer) => {
+      if (!chosen.has(layer)) return null;
+      const noise = makeNoise(layer.name);
+      const activation = split.get(layer);
+      if (activation === undefined) return noise;
+      return [noise, activationLayer(activation, freshName(`${layer.name}/activation`))];
+    },
     afterInput: (i: number) => (input ? makeNoise(model.inputs[i].sourceLayer.name) : null),
   });
+  for (const linear of copies.values()) linear.finish();
+  return rewritten;
 }

@@ -17,8 +17,11 @@ import { checkBuiltModel } from './model-checks';
 export interface RewriteHooks {
   /** The layer to call in place of `layer`, or null to drop it (only single-input, single-output layers). */
   replace(layer: layers.Layer): layers.Layer | null;
-  /** A new layer to call on output `outputIndex` of `layer` (after its replacement), or null. */
-  after(layer: layers.Layer, outputIndex: number): layers.Layer | null;
+  /**
+   * New layers to call on output `outputIndex` of `layer` (after its replacement), one after the
+   * other when a list, or null.
+   */
+  after(layer: layers.Layer, outputIndex: number): layers.Layer | readonly layers.Layer[] | null;
   /** A new layer to call on model input `inputIndex`, or null. */
   afterInput(inputIndex: number): layers.Layer | null;
 }
@@ -75,8 +78,7 @@ function rewriteSequential(model: Sequential, hooks: RewriteHooks): Sequential {
       if (!started) start(replacement);
       rebuilt.add(replacement);
     }
-    const next = hooks.after(layer, 0);
-    if (next) {
+    for (const next of asList(hooks.after(layer, 0))) {
       if (!started) start(null);
       rebuilt.add(next);
     }
@@ -113,13 +115,19 @@ function rewriteFunctional(model: LayersModel, hooks: RewriteHooks): LayersModel
       });
       const outputs = callLayer(hooks.replace(layer), layer, inputs, node.callArgs ?? {});
       node.outputTensors.forEach((t, i) => {
-        const next = hooks.after(layer, i);
-        rewired.set(t.id, next ? (next.apply(outputs[i]) as SymbolicTensor) : outputs[i]);
+        let out = outputs[i];
+        for (const next of asList(hooks.after(layer, i))) out = next.apply(out) as SymbolicTensor;
+        rewired.set(t.id, out);
       });
     }
   }
   const newOutputs = model.outputs.map((t) => rewired.get(t.id)!);
   return functionalModel({ inputs: newInputs, outputs: newOutputs, name: model.name });
+}
+
+function asList(added: layers.Layer | readonly layers.Layer[] | null): readonly layers.Layer[] {
+  if (added === null) return [];
+  return Array.isArray(added) ? added : [added as layers.Layer];
 }
 
 function callLayer(
