@@ -11,7 +11,7 @@ import { useBackend } from './lib/backends.mjs';
 import { timeEpoch } from './lib/epoch-timer.mjs';
 import { runPytorchReference } from './lib/pytorch.mjs';
 import { toMarkdown } from './lib/report.mjs';
-import { timeSteps } from './lib/step-timer.mjs';
+import { timeStepsInterleaved } from './lib/step-timer.mjs';
 import { disposeBatches, disposeWorkload, fixedBatches, loadWorkload } from './lib/workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -96,19 +96,21 @@ for (const config of configs) {
       steps: [],
       epochs: [],
     };
-    for (const method of methods) {
-      log(`${config} ${name} ${method}: ${warmup} warm-up + ${steps} timed steps`);
-      const r = await timeSteps({
-        model,
-        initialWeights: initial,
-        workload: w,
-        method,
-        batches,
-        warmup,
-        steps,
-        loss: w.loss,
-      });
-      log(`  median ${r.medianMs.toFixed(1)} ms/step, state ${r.stateBytes} B`);
+    log(
+      `${config} ${name} ${methods.join(', ')}: ${warmup} warm-up + ${steps} timed steps each, round robin`,
+    );
+    const stepResults = await timeStepsInterleaved({
+      build: w.build,
+      restore: (m) => restore(m, snapshots.get(name)),
+      workload: w,
+      methods,
+      batches,
+      warmup,
+      steps,
+      loss: w.loss,
+    });
+    for (const r of stepResults) {
+      log(`  ${r.method}: median ${r.medianMs.toFixed(1)} ms/step, state ${r.stateBytes} B`);
       run.steps.push(r);
     }
     if (config === 'wasm' && name === 'lenet5' && opts.epoch !== 'none') {

@@ -25,56 +25,88 @@ export async function kernelBreakdown(fn, n = 8) {
 }
 
 /**
- * Times `steps` optimisation steps of one method exactly as `trainWithNoise` runs them (the same
- * algorithm object from @anl/core, the same TfjsTrainableModel), after `warmup` untimed steps, from
- * the given initial weights. Each timed step ends with the loss read back (one sync per step, as
- * trainWithNoise does when it logs batches), so the time is the whole step.
+ * Times `steps` optimisation steps of every method exactly as `trainWithNoise` runs them (the same
+ * algorithm objects from @anl/core, the same TfjsTrainableModel), after `warmup` untimed steps, each
+ * method on its own copy of the model made from the same initial weights. The methods take turns step by
+ * step (round robin), so a neighbour's load on a shared machine hits them all alike instead of whichever
+ * method happened to run during it. Each timed step ends with the loss read back (one sync per step).
  */
-export async function timeSteps({ model, initialWeights, workload, method, batches, warmup, steps, loss }) {
-  model.setWeights(initialWeights);
-  const optimizer = tf.train.momentum(0.01, 0.9);
-  const trainable = new TfjsTrainableModel(model, { optimizer, loss });
-  const algorithm = createTrainingAlgorithm(trainable.ops, { method, numClasses: workload.numClasses });
-  const rng = createRng(7).split();
-  const settings = { eps: method === 'none' ? 0 : workload.eps, noise: method !== 'none' };
-  const rss = new RssPeak();
-  const step = async (i) => {
-    const { loss: l } = algorithm.step(trainable, batches[i % batches.length], settings, rng);
+export async function timeStepsInterleaved({
+  build,
+  restore,
+  workload,
+  methods,
+  batches,
+  warmup,
+  steps,
+  loss,
+}) {
+  const runs = methods.map((method) => {
+    const model = build();
+    const weights = restore(model);
+    const optimizer = tf.train.momentum(0.01, 0.9);
+    const trainable = new TfjsTrainableModel(model, { optimizer, loss });
+    const algorithm = createTrainingAlgorithm(trainable.ops, { method, numClasses: workload.numClasses });
+    return {
+      method,
+      model,
+      weights,
+      optimizer,
+      trainable,
+      algorithm,
+      rng: createRng(7).split(),
+      settings: { eps: method === 'none' ? 0 : workload.eps, noise: method !== 'none' },
+      times: [],
+      rss: new RssPeak(),
+      lastLoss: Number.NaN,
+    };
+  });
+  const step = async (r, i) => {
+    const { loss: l } = r.algorithm.step(r.trainable, batches[i % batches.length], r.settings, r.rng);
     const value = (await l.data())[0];
     l.dispose();
     return value;
   };
   try {
-    for (let i = 0; i < warmup; i++) await step(i);
+    for (let i = 0; i < warmup; i++) for (const r of runs) await step(r, i);
     const tensorsBefore = tf.memory().numTensors;
-    const times = [];
-    let lastLoss = Number.NaN;
     for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      lastLoss = await step(warmup + i);
-      times.push(performance.now() - t0);
-      rss.sample();
+      for (const r of runs) {
+        const t0 = performance.now();
+        r.lastLoss = await step(r, warmup + i);
+        r.times.push(performance.now() - t0);
+        r.rss.sample();
+      }
     }
     const tensorsAfter = tf.memory().numTensors;
-    // A wrong kernel shows up as a nonsense loss long before it shows in a timing: refuse to report it.
-    if (!(lastLoss > 1e-3 && lastLoss < 1e3))
-      throw new Error(`${method}: implausible loss ${lastLoss} after ${steps} steps`);
-    const profile = await kernelBreakdown(() => step(warmup + steps));
-    return {
-      method,
-      steps,
-      warmup,
-      medianMs: median(times),
-      p10Ms: quantile(times, 0.1),
-      p90Ms: quantile(times, 0.9),
-      lastLoss,
-      stateBytes: algorithm.stateBytes(),
-      tensorsLeakedPerStep: (tensorsAfter - tensorsBefore) / steps,
-      peakRssBytes: rss.peak,
-      profile,
-    };
+    const results = [];
+    for (const r of runs) {
+      // A wrong kernel shows up as a nonsense loss long before it shows in a timing: refuse to report it.
+      if (!(r.lastLoss > 1e-3 && r.lastLoss < 1e3)) {
+        throw new Error(`${r.method}: implausible loss ${r.lastLoss} after ${steps} steps`);
+      }
+      const profile = await kernelBreakdown(() => step(r, warmup + steps));
+      results.push({
+        method: r.method,
+        steps,
+        warmup,
+        medianMs: median(r.times),
+        p10Ms: quantile(r.times, 0.1),
+        p90Ms: quantile(r.times, 0.9),
+        lastLoss: r.lastLoss,
+        stateBytes: r.algorithm.stateBytes(),
+        tensorsLeakedPerStep: (tensorsAfter - tensorsBefore) / (steps * runs.length),
+        peakRssBytes: r.rss.peak,
+        profile,
+      });
+    }
+    return results;
   } finally {
-    algorithm.dispose();
-    optimizer.dispose();
+    for (const r of runs) {
+      r.algorithm.dispose();
+      r.optimizer.dispose();
+      tf.dispose(r.weights);
+      r.model.dispose();
+    }
   }
 }
