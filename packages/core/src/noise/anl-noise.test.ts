@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { referenceOps as ops } from '../reference/reference-tensor-ops';
 import { createRng } from '../rng/create-rng';
 import { anlNoise } from './anl-noise';
+import { perSampleLinfNormalize } from './per-sample-linf-normalize';
 import { sampleClippedGaussianR } from './sample-clipped-gaussian-r';
 
 describe('anlNoise (Eq. 4)', () => {
@@ -10,8 +11,59 @@ describe('anlNoise (Eq. 4)', () => {
     // g = [[1, -2], [0, 0], [-3, 1.5]]; max|g| = 2, 0, 3 -> g/max = [[0.5, -1], [0, 0], [-1, 0.5]]
     // r = [0.5, 0.3, -0.25], s = 2 -> eta = [[0.5, -1], [0, 0], [0.5, -0.25]].
     const g = ops.fromArray([1, -2, 0, 0, -3, 1.5], [3, 2]);
+    // anlNoise shrinks every value by at most 2^-21 (its float32 rounding margin): 1e-6 relative.
     const eta = anlNoise(ops, g, ops.fromArray([0.5, 0.3, -0.25], [3]), ops.fromArray([2], []));
-    expect(Array.from(eta.data)).toEqual([0.5, -1, 0, 0, 0.5, -0.25]);
+    const expected = [0.5, -1, 0, 0, 0.5, -0.25];
+    eta.data.forEach((v, i) => {
+      expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(Math.abs(expected[i]) * 1e-6);
+      expect(Math.abs(v)).toBeLessThanOrEqual(Math.abs(expected[i]));
+    });
+  });
+
+  it('|eta| <= |r| · s exactly in float32, also for subnormal and huge gradients (property)', () => {
+    const extreme = fc.oneof(
+      fc.constant(0),
+      fc.double({ min: -1e-38, max: 1e-38, noNaN: true }),
+      fc.double({ min: -3e38, max: 3e38, noNaN: true }),
+      fc.double({ min: -1, max: 1, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(extreme, { minLength: 6, maxLength: 6 }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        (gValues, rValue, sValue) => {
+          const r = Math.fround(rValue);
+          const s = Math.fround(sValue);
+          const eta = anlNoise(
+            ops,
+            ops.fromArray(gValues, [2, 3]),
+            ops.fromArray([r, -r], [2]),
+            ops.fromArray([s], []),
+          ).data;
+          for (const x of eta) {
+            expect(Number.isFinite(x)).toBe(true);
+            expect(Math.abs(x)).toBeLessThanOrEqual(Math.abs(r) * s);
+          }
+        },
+      ),
+    );
+  });
+
+  it('equals perSampleLinfNormalize(g) · r · s up to 1e-6 relative (property)', () => {
+    fc.assert(
+      fc.property(case_, (c) => {
+        const { gData, r, eta } = noiseOf(c);
+        const slow = perSampleLinfNormalize(ops, ops.fromArray(gData, [c.batch, c.width])).data;
+        for (let i = 0; i < c.batch; i++) {
+          for (let j = 0; j < c.width; j++) {
+            const k = i * c.width + j;
+            const want = slow[k] * r[i] * Math.fround(c.s);
+            expect(Math.abs(eta[k] - want)).toBeLessThanOrEqual(Math.abs(want) * 1e-6 + 1e-30);
+          }
+        }
+      }),
+    );
   });
 
   const case_ = fc.record({

@@ -1,16 +1,39 @@
 import { assertBatched, assertShape } from '../shape';
 import type { TensorOpsV1 } from '../tensor-ops';
-import { perSampleLinfNormalize } from './per-sample-linf-normalize';
+import { FLOAT32_MIN_NORMAL } from './per-sample-linf-normalize';
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Shrinks the coefficient by 2^-21 so the float32 result never exceeds |r|·s: the four rounded
+ * products (r·s, 1/max, ·, g·c) and this one can together grow a value by at most (1 + 2^-24)^5 <
+ * 1 / (1 - 2^-21). A relative change of 5e-7 is far below anything training can notice.
+ */
+const ROUNDING_MARGIN = 1 - 2 ** -21;
 
 /**
  * ANL's noise (Eq. 4): `eta = r · s(h) · g / max|g|`, with `g` of shape `[B, ...]`, `r` of shape
  * `[B]` (one magnitude per sample, from `sampleClippedGaussianR`) and `s` of shape `[]`.
- * |eta| <= |r|·s element-wise, and sign(eta) = sign(g)·sign(r). Caller owns the result.
+ * |eta| <= |r|·s element-wise (exactly, in float32), and sign(eta) = sign(g)·sign(r); a sample whose
+ * gradient is all zero gets zero noise. Caller owns the result.
+ *
+ * The per-sample coefficient `c = r·s / max|g|` is formed on the `[B]` vector, so the full-size work
+ * is max|g| and one broadcast multiply `g · c` (the same values as `perSampleLinfNormalize(g)·r·s`).
  */
 export function anlNoise<T>(ops: TensorOpsV1<T>, g: T, r: T, s: T): T {
   const gShape = ops.shape(g);
   assertBatched(gShape, 'g');
   assertShape(ops.shape(r), [gShape[0]], 'r');
   assertShape(ops.shape(s), [], 's');
-  return ops.tidy(() => ops.scaleByScalar(ops.mulPerSample(perSampleLinfNormalize(ops, g), r), s));
+  return ops.tidy(() => {
+    // max|g| is raised to the smallest normal float32: the reciprocal of a subnormal overflows to Inf.
+    // A zero sample then gets a finite coefficient and g·c stays exactly zero.
+    const max = ops.clip(ops.maxAbsPerSample(g), FLOAT32_MIN_NORMAL, FLOAT32_MAX);
+    // r·s first (finite), then / max: it can only overflow to ±Inf (never NaN), and the clip brings
+    // it back to ±FLOAT32_MAX. Lowering c keeps the bound and the sign; it only changes anything
+    // when max|g| < |r·s| / 3.4e38, i.e. for a gradient of subnormal size.
+    const perSample = ops.mul(ops.scaleByScalar(r, s), ops.safeReciprocal(max));
+    const c = ops.scale(ops.clip(perSample, -FLOAT32_MAX, FLOAT32_MAX), ROUNDING_MARGIN);
+    return ops.mulPerSample(g, c);
+  });
 }
