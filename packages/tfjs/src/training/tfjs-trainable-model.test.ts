@@ -163,6 +163,54 @@ describe('TfjsTrainableModel', () => {
     tf.dispose([eta, xs, ys]);
   });
 
+  it('a weight + noise pass takes dJ/dh_hat at a point with no weight upstream (the input) too', () => {
+    // input -> noise -> dense(tanh) -> noise -> dense(softmax): point 0 sits before every weight.
+    const model = sequential({
+      layers: [
+        noiseLayer({ inputShape: [4] }),
+        layers.dense({ units: 5, activation: 'tanh', kernelInitializer: 'glorotUniform' }),
+        noiseLayer(),
+        layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(6, [4], 3, 3);
+    const eta = tf.fill([6, 4], 0.05);
+    const noise = (t: number) => (t === 0 ? eta : null);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const both = trainable.doPass(request(xs, ys, noise, true, true));
+      const noiseOnly = trainable.doPass(request(xs, ys, noise, false, true));
+      both.noiseGradients!.forEach((g, t) => {
+        const want = noiseOnly.noiseGradients![t].dataSync();
+        // Not all zero: the comparison would pass trivially otherwise.
+        expect(Math.max(...Array.from(want, Math.abs))).toBeGreaterThan(1e-4);
+        expect(maxAbsDiff(g.dataSync(), want)).toBeLessThan(1e-7);
+      });
+      tf.dispose([both.loss, noiseOnly.loss, ...both.noiseGradients!, ...noiseOnly.noiseGradients!]);
+      trainable.disposeGradients(both.weightGradients!);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([eta, xs, ys]);
+  });
+
+  it('a weight + noise pass adds no probe at a point downstream of a weight (fewer Add kernels)', async () => {
+    const trainable = new TfjsTrainableModel(tinyDenseModel(), { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(4, [4], 3);
+    const adds = async (weightGradients: boolean, noiseGradients: boolean) => {
+      const info = await tf.profile(() => {
+        const r = trainable.doPass(request(xs, ys, noNoise, weightGradients, noiseGradients));
+        tf.dispose([r.loss, ...(r.noiseGradients ?? [])]);
+        if (r.weightGradients) trainable.disposeGradients(r.weightGradients);
+      });
+      return info.kernels.filter((k) => k.name === 'Add').length;
+    };
+    // A probe costs an Add in the forward pass at each of the two points; round 1 still uses them.
+    expect(await adds(false, true)).toBe((await adds(false, false)) + 2);
+    expect(await adds(true, true)).toBe(await adds(true, false));
+    tf.dispose([xs, ys]);
+  });
+
   it('a noise-gradient-only pass (ANL round 1) runs no weight-gradient kernels; a weight pass does', async () => {
     // conv -> noise -> relu -> conv -> noise -> relu -> flatten -> dense: layers on both sides of the noise.
     const trainable = new TfjsTrainableModel(tinyConvModel(), { optimizer: tf.train.sgd(0.1) });

@@ -26,6 +26,7 @@ import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
 import { addConstantNoise } from './constant-noise';
 import { discardFailedTape } from './discard-failed-tape';
 import { type LossFn, type LossSpec, resolveLoss } from './losses';
+import { TapeReachability } from './tape-reachability';
 import { withUnfusedLayerCalls } from './unfused-layer-calls';
 
 /** Weight gradients as the optimizer takes them: keyed by the tf.Variable's name. */
@@ -55,6 +56,8 @@ export type PredictionObserver = (yTrue: Tensor, yPred: Tensor) => void;
  * variables (when weight gradients are asked) and one zero "probe" per noise point (when noise
  * gradients are asked). tfjs runs a kernel's gradient only for inputs on a path from a source, so a
  * probe-only pass (ANL round 1) never runs weight-gradient kernels such as Conv2DBackpropFilter.
+ * When both are asked (CANL, LAT), a noise point downstream of a weight takes dJ/dh_hat from its
+ * op's own gradient instead (no probe added, no extra gradient); the probe stays for the others.
  */
 export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradients> {
   readonly specificationVersion = 'v1' as const;
@@ -110,7 +113,14 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       ? this.noisePoints.map((p) => zeros([batchSize, ...p.sampleShape]))
       : [];
     const variables = request.weightGradients ? this.trainableVariables() : [];
-    const forward = () => this.forwardLoss(request, probes);
+    // With weight gradients the backward pass runs through every noise point downstream of a weight,
+    // so dJ/dh_hat can be taken there (see addConstantNoise) instead of through a probe.
+    const captured: (Tensor | undefined)[] = new Array(this.noisePoints.length);
+    const capture =
+      probes.length > 0 && variables.length > 0
+        ? { reach: new TapeReachability(variables), into: captured }
+        : null;
+    const forward = () => this.forwardLoss(request, probes, capture);
     try {
       if (variables.length + probes.length === 0) {
         // Nothing to differentiate (or a model with no trainable weights): a plain forward pass.
@@ -130,10 +140,13 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         result.weightGradients = named;
       }
       if (request.noiseGradients) {
-        result.noiseGradients = probes.map((probe, i) => grads[variables.length + i] ?? zeros(probe.shape));
+        result.noiseGradients = probes.map(
+          (probe, i) => captured[i] ?? grads[variables.length + i] ?? zeros(probe.shape),
+        );
       }
       return result;
     } catch (error) {
+      dispose(captured.filter((t): t is Tensor => t !== undefined));
       discardFailedTape();
       throw error;
     } finally {
@@ -178,7 +191,11 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
     return this.model.trainableWeights.map((w) => w.read() as Variable);
   }
 
-  private forwardLoss(request: PassRequest<Tensor>, probes: Tensor[]): Scalar {
+  private forwardLoss(
+    request: PassRequest<Tensor>,
+    probes: Tensor[],
+    capture: { reach: TapeReachability; into: (Tensor | undefined)[] } | null,
+  ): Scalar {
     const visited = new Set<number>();
     const injector = {
       inject: (layerName: string, h: Tensor): Tensor => {
@@ -201,7 +218,15 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
             { argument: 'request.x' },
           );
         }
-        return addConstantNoise(h, (hh) => this.checkedNoise(request, point, hh), probes[point] ?? null);
+        const noise = (hh: Tensor) => this.checkedNoise(request, point, hh);
+        if (capture !== null && capture.reach.reaches(h) === true) {
+          return addConstantNoise(h, noise, null, (dy) => {
+            const previous = capture.into[point];
+            if (previous !== undefined) dispose(previous);
+            capture.into[point] = dy;
+          });
+        }
+        return addConstantNoise(h, noise, probes[point] ?? null);
       },
     };
     return withNoiseInjector(injector, () => {
