@@ -76,6 +76,17 @@ export function readWindowPads(
   return [padBefore, span - padBefore - inSize];
 }
 
+/** `readWindowPads` for both spatial axes of a conv: `{ rows, cols }`. */
+export function readWindowPads2d(g: ConvGeometry): {
+  rows: [number, number];
+  cols: [number, number];
+} {
+  return {
+    rows: readWindowPads(g.inHeight, g.outHeight, g.filterHeight, g.strideHeight, g.dilationHeight, g.padTop),
+    cols: readWindowPads(g.inWidth, g.outWidth, g.filterWidth, g.strideWidth, g.dilationWidth, g.padLeft),
+  };
+}
+
 /**
  * Pads that make a stride-1 conv of the zero-inserted dy (length outSize*stride) with the flipped filter
  * produce exactly inSize outputs: [before, after] (negative = crop).

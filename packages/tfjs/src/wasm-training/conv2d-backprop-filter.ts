@@ -1,5 +1,5 @@
 import type { Conv2DBackpropFilterAttrs, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { convGeometry, readWindowPads } from './conv-geometry';
+import { convGeometry, readWindowPads2d } from './conv-geometry';
 import { KernelRunner } from './kernel-runner';
 
 /**
@@ -27,22 +27,7 @@ export function conv2dBackpropFilterByConv(
   );
   const k = new KernelRunner(backend, backendName);
   try {
-    const rows = readWindowPads(
-      g.inHeight,
-      g.outHeight,
-      g.filterHeight,
-      g.strideHeight,
-      g.dilationHeight,
-      g.padTop,
-    );
-    const cols = readWindowPads(
-      g.inWidth,
-      g.outWidth,
-      g.filterWidth,
-      g.strideWidth,
-      g.dilationWidth,
-      g.padLeft,
-    );
+    const { rows, cols } = readWindowPads2d(g);
     const xT = k.transpose(x, [3, 1, 2, 0]);
     // Crops (negative pads) are done by slicing; zero pads are left to the conv kernel itself.
     const cropped = k.padOrCrop(xT, [

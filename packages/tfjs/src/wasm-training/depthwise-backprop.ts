@@ -4,7 +4,7 @@ import type {
   KernelBackend,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { convGeometry, readWindowPads, transposedConvPads } from './conv-geometry';
+import { convGeometry, readWindowPads2d, transposedConvPads } from './conv-geometry';
 import { zeroInsert } from './conv2d-backprop-input';
 import { KernelRunner } from './kernel-runner';
 
@@ -36,22 +36,7 @@ export function depthwiseBackpropFilterByConv(
   const b = g.batch;
   const k = new KernelRunner(backend, backendName);
   try {
-    const rows = readWindowPads(
-      g.inHeight,
-      g.outHeight,
-      g.filterHeight,
-      g.strideHeight,
-      g.dilationHeight,
-      g.padTop,
-    );
-    const cols = readWindowPads(
-      g.inWidth,
-      g.outWidth,
-      g.filterWidth,
-      g.strideWidth,
-      g.dilationWidth,
-      g.padLeft,
-    );
+    const { rows, cols } = readWindowPads2d(g);
     const xT = k.transpose(x, [1, 2, 0, 3]);
     const image = k.reshape(xT, [1, g.inHeight, g.inWidth, b * c]);
     const cropped = k.padOrCrop(image, [[0, 0], cropPart(rows), cropPart(cols), [0, 0]]);
