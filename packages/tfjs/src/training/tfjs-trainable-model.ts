@@ -14,6 +14,7 @@ import {
   type NamedTensorMap,
   type Optimizer,
   type Scalar,
+  scalar,
   type Tensor,
   tidy,
   type Variable,
@@ -23,10 +24,9 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { findNoiseLayers } from '../layers/find-noise-layers';
 import { withNoiseInjector } from '../layers/noise-context';
 import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
-import { addConstantNoise } from './constant-noise';
+import { addConstantNoise, addConstantNoiseCapturing } from './constant-noise';
 import { discardFailedTape } from './discard-failed-tape';
 import { type LossFn, type LossSpec, resolveLoss } from './losses';
-import { TapeReachability } from './tape-reachability';
 import { withUnfusedLayerCalls } from './unfused-layer-calls';
 
 /** Weight gradients as the optimizer takes them: keyed by the tf.Variable's name. */
@@ -53,11 +53,11 @@ export type PredictionObserver = (yTrue: Tensor, yPred: Tensor) => void;
  * `TrainableModelV1`: one forward (+ backward) pass with noise at every noise layer.
  *
  * Gradients come from one `engine().gradients(f, sources)` call whose sources are the trainable
- * variables (when weight gradients are asked) and one zero "probe" per noise point (when noise
- * gradients are asked). tfjs runs a kernel's gradient only for inputs on a path from a source, so a
- * probe-only pass (ANL round 1) never runs weight-gradient kernels such as Conv2DBackpropFilter.
- * When both are asked (CANL, LAT), a noise point downstream of a weight takes dJ/dh_hat from its
- * op's own gradient instead (no probe added, no extra gradient); the probe stays for the others.
+ * variables (when weight gradients are asked) and one scalar "anchor" that every noise op takes as
+ * an input (when noise gradients are asked); each noise op hands over dJ/dh_hat from its own gradient
+ * function (see `addConstantNoiseCapturing`). tfjs runs a kernel's gradient only for inputs on a path
+ * from a source, so an anchor-only pass (ANL round 1) never runs weight-gradient kernels such as
+ * Conv2DBackpropFilter.
  */
 export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradients> {
   readonly specificationVersion = 'v1' as const;
@@ -109,25 +109,21 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         { argument: 'request' },
       );
     }
-    const probes = request.noiseGradients
-      ? this.noisePoints.map((p) => zeros([batchSize, ...p.sampleShape]))
-      : [];
     const variables = request.weightGradients ? this.trainableVariables() : [];
-    // With weight gradients the backward pass runs through every noise point downstream of a weight,
-    // so dJ/dh_hat can be taken there (see addConstantNoise) instead of through a probe.
+    // One scalar source puts every noise op on the backward path; each op hands over its dJ/dh_hat.
+    const anchor = request.noiseGradients ? scalar(0) : null;
     const captured: (Tensor | undefined)[] = new Array(this.noisePoints.length);
-    const capture =
-      probes.length > 0 && variables.length > 0
-        ? { reach: new TapeReachability(variables), into: captured }
-        : null;
-    const forward = () => this.forwardLoss(request, probes, capture);
+    const forward = () => this.forwardLoss(request, anchor, captured);
+    const sources = anchor === null ? variables : [...variables, anchor];
     try {
-      if (variables.length + probes.length === 0) {
+      if (sources.length === 0) {
         // Nothing to differentiate (or a model with no trainable weights): a plain forward pass.
         const loss = tidy(forward);
         return request.weightGradients ? { loss, weightGradients: {} } : { loss };
       }
-      const { value, grads } = engine().gradients(forward, [...variables, ...probes], undefined, true);
+      const { value, grads } = engine().gradients(forward, sources, undefined, true);
+      // The anchor's own gradient (zero) is of no use.
+      if (anchor !== null && grads[variables.length] != null) dispose(grads[variables.length]);
       const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = {
         loss: value,
       };
@@ -140,9 +136,11 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         result.weightGradients = named;
       }
       if (request.noiseGradients) {
-        result.noiseGradients = probes.map(
-          (probe, i) => captured[i] ?? grads[variables.length + i] ?? zeros(probe.shape),
+        // No gradient reached a point whose activations the loss does not depend on: zero.
+        result.noiseGradients = this.noisePoints.map(
+          (p, i) => captured[i] ?? zeros([batchSize, ...p.sampleShape]),
         );
+        captured.length = 0;
       }
       return result;
     } catch (error) {
@@ -150,7 +148,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       discardFailedTape();
       throw error;
     } finally {
-      dispose(probes);
+      if (anchor !== null) dispose(anchor);
     }
   }
 
@@ -193,8 +191,8 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
 
   private forwardLoss(
     request: PassRequest<Tensor>,
-    probes: Tensor[],
-    capture: { reach: TapeReachability; into: (Tensor | undefined)[] } | null,
+    anchor: Tensor | null,
+    captured: (Tensor | undefined)[],
   ): Scalar {
     const visited = new Set<number>();
     const injector = {
@@ -219,14 +217,12 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
           );
         }
         const noise = (hh: Tensor) => this.checkedNoise(request, point, hh);
-        if (capture !== null && capture.reach.reaches(h) === true) {
-          return addConstantNoise(h, noise, null, (dy) => {
-            const previous = capture.into[point];
-            if (previous !== undefined) dispose(previous);
-            capture.into[point] = dy;
-          });
-        }
-        return addConstantNoise(h, noise, probes[point] ?? null);
+        if (anchor === null) return addConstantNoise(h, noise, null);
+        return addConstantNoiseCapturing(h, noise, anchor, (dy) => {
+          const previous = captured[point];
+          if (previous !== undefined) dispose(previous);
+          captured[point] = dy;
+        });
       },
     };
     return withNoiseInjector(injector, () => {
