@@ -234,12 +234,25 @@ export class TfjsTensorOps implements TensorOpsV1<Tensor> {
     checkRowIndices(srcRows, src.shape[0], 'srcRows');
     if (rows.length !== srcRows.length)
       invalidArgument('srcRows', `of length ${rows.length} (rows.length)`, srcRows);
-    // One gather from [table; src]: row r reads table[r] unless written, then src[its last srcRow].
+    // One gather from [table; the src rows used]: row r reads table[r] unless written, then src[its
+    // last srcRow]. Only the used src rows are copied (CANL: <= classes rows out of a whole batch).
     const tableRows = table.shape[0];
     const pick = new Int32Array(tableRows);
     for (let r = 0; r < tableRows; r++) pick[r] = r;
-    for (let k = 0; k < rows.length; k++) pick[rows[k]] = tableRows + srcRows[k];
-    return tidy(() => gather(concat([table, src], 0), tensor1d(pick, 'int32'), 0));
+    const used = new Map<number, number>();
+    for (let k = 0; k < rows.length; k++) {
+      let slot = used.get(srcRows[k]);
+      if (slot === undefined) {
+        slot = used.size;
+        used.set(srcRows[k], slot);
+      }
+      pick[rows[k]] = tableRows + slot;
+    }
+    if (used.size === 0) return table.clone();
+    const usedRows = Int32Array.from(used.keys());
+    return tidy(() =>
+      gather(concat([table, gather(src, tensor1d(usedRows, 'int32'), 0)], 0), tensor1d(pick, 'int32'), 0),
+    );
   }
 
   // ---- memory ----
