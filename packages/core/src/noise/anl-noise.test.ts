@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { referenceOps as ops } from '../reference/reference-tensor-ops';
 import { createRng } from '../rng/create-rng';
-import { anlNoise } from './anl-noise';
+import { anlNoise, anlNoiseOfRows } from './anl-noise';
 import { perSampleLinfNormalize } from './per-sample-linf-normalize';
 import { sampleClippedGaussianR } from './sample-clipped-gaussian-r';
 
@@ -123,6 +123,32 @@ describe('anlNoise (Eq. 4)', () => {
       fc.property(case_, (c) => {
         expect(noiseOf(c).eta).toEqual(noiseOf(c).eta);
       }),
+    );
+  });
+
+  it('anlNoiseOfRows equals anlNoise of the gathered rows bit for bit (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: -100, max: 100, noNaN: true })), {
+          minLength: 12,
+          maxLength: 12,
+        }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        fc.double({ min: 0, max: 10, noNaN: true }),
+        fc.nat(),
+        (classes, values, picks, s, seed) => {
+          const width = 12 / 4;
+          const table = ops.fromArray(values.slice(0, classes * width), [classes, width]);
+          const rows = Int32Array.from(picks, (p) => p % classes);
+          const r = ops.fromArray(sampleClippedGaussianR(createRng(seed), rows.length, 0.1), [rows.length]);
+          const sT = ops.fromArray([s], []);
+          const fast = anlNoiseOfRows(ops, table, rows, r, sT);
+          const slow = anlNoise(ops, ops.gatherRows(table, rows), r, sT);
+          expect(fast.shape).toEqual([rows.length, width]);
+          expect(fast.data).toEqual(slow.data);
+        },
+      ),
     );
   });
 

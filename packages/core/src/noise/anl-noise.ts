@@ -25,15 +25,34 @@ export function anlNoise<T>(ops: TensorOpsV1<T>, g: T, r: T, s: T): T {
   assertBatched(gShape, 'g');
   assertShape(ops.shape(r), [gShape[0]], 'r');
   assertShape(ops.shape(s), [], 's');
+  return ops.tidy(() => ops.mulPerSample(g, coefficient(ops, ops.maxAbsPerSample(g), r, s)));
+}
+
+/**
+ * `anlNoise(ops, ops.gatherRows(table, rows), r, s)`, the same values bit for bit, for noise whose
+ * directions are rows of a table (CANL's class gradients): max|g| is taken over the table's few
+ * rows and gathered, so the full-size work is the gather and one multiply. `rows` must be valid
+ * row indices of `table` (e.g. labels checked by `validateLabels`). Caller owns the result.
+ */
+export function anlNoiseOfRows<T>(ops: TensorOpsV1<T>, table: T, rows: Int32Array, r: T, s: T): T {
+  const tableShape = ops.shape(table);
+  assertBatched(tableShape, 'table');
+  assertShape(ops.shape(r), [rows.length], 'r');
+  assertShape(ops.shape(s), [], 's');
   return ops.tidy(() => {
-    // max|g| is raised to the smallest normal float32: the reciprocal of a subnormal overflows to Inf.
-    // A zero sample then gets a finite coefficient and g·c stays exactly zero.
-    const max = ops.clip(ops.maxAbsPerSample(g), FLOAT32_MIN_NORMAL, FLOAT32_MAX);
-    // r·s first (finite), then / max: it can only overflow to ±Inf (never NaN), and the clip brings
-    // it back to ±FLOAT32_MAX. Lowering c keeps the bound and the sign; it only changes anything
-    // when max|g| < |r·s| / 3.4e38, i.e. for a gradient of subnormal size.
-    const perSample = ops.mul(ops.scaleByScalar(r, s), ops.safeReciprocal(max));
-    const c = ops.scale(ops.clip(perSample, -FLOAT32_MAX, FLOAT32_MAX), ROUNDING_MARGIN);
-    return ops.mulPerSample(g, c);
+    const max = ops.gatherRows(ops.maxAbsPerSample(table), rows);
+    return ops.mulPerSample(ops.gatherRows(table, rows), coefficient(ops, max, r, s));
   });
+}
+
+/** `c = r·s / max|g|` per sample, shape `[B]`, from `maxAbs = max|g|` per sample. */
+function coefficient<T>(ops: TensorOpsV1<T>, maxAbs: T, r: T, s: T): T {
+  // max|g| is raised to the smallest normal float32: the reciprocal of a subnormal overflows to Inf.
+  // A zero sample then gets a finite coefficient and g·c stays exactly zero.
+  const max = ops.clip(maxAbs, FLOAT32_MIN_NORMAL, FLOAT32_MAX);
+  // r·s first (finite), then / max: it can only overflow to ±Inf (never NaN), and the clip brings
+  // it back to ±FLOAT32_MAX. Lowering c keeps the bound and the sign; it only changes anything
+  // when max|g| < |r·s| / 3.4e38, i.e. for a gradient of subnormal size.
+  const perSample = ops.mul(ops.scaleByScalar(r, s), ops.safeReciprocal(max));
+  return ops.scale(ops.clip(perSample, -FLOAT32_MAX, FLOAT32_MAX), ROUNDING_MARGIN);
 }

@@ -1,5 +1,5 @@
 import { AnlError } from '../../errors';
-import { anlNoise } from '../../noise/anl-noise';
+import { anlNoiseOfRows } from '../../noise/anl-noise';
 import { ClassGradientCache } from '../../noise/class-gradient-cache';
 import { sampleClippedGaussianR } from '../../noise/sample-clipped-gaussian-r';
 import { shapesEqual } from '../../shape';
@@ -43,11 +43,11 @@ export class CanlRunner<T> implements MethodRunner<T> {
         noise: (t, h) =>
           ops.tidy(() => {
             const s = this.scale.scaleFor(t, h);
-            const g = cache.gather(t, labels);
             const r = ops.fromArray(sampleClippedGaussianR(rng, batch.batchSize, settings.eps), [
               batch.batchSize,
             ]);
-            return anlNoise(ops, g, r, s);
+            // = anlNoise(ops, cache.gather(t, labels), r, s), with max|g| taken on the class rows.
+            return anlNoiseOfRows(ops, cache.table(t), labels, r, s);
           }),
         weightGradients: true,
         noiseGradients: true,
