@@ -9,11 +9,36 @@ export function fillNormal(out: Float32Array, mean: number, std: number, seed: n
   const state = seedState(seed);
   const { kn, wn, fn } = tables();
   const n = out.length;
+  // The generator's state lives in locals on the fast path (typed-array traffic costs ~2x here).
+  let s0 = state[0];
+  let s1 = state[1];
+  let s2 = state[2];
+  let s3 = state[3];
   for (let i = 0; i < n; i++) {
-    const hz = nextInt32(state);
+    // xoshiro128** (as nextInt32), inlined.
+    const hz = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
     const iz = hz & 127;
-    // The fast path (about 99 %): inside layer iz's rectangle.
-    out[i] = mean + std * (Math.abs(hz) < kn[iz] ? hz * wn[iz] : slowPath(state, hz, iz, kn, wn, fn));
+    if (Math.abs(hz) < kn[iz]) {
+      // The fast path (about 99 %): inside layer iz's rectangle.
+      out[i] = mean + std * (hz * wn[iz]);
+    } else {
+      state[0] = s0;
+      state[1] = s1;
+      state[2] = s2;
+      state[3] = s3;
+      out[i] = mean + std * slowPath(state, hz, iz, kn, wn, fn);
+      s0 = state[0];
+      s1 = state[1];
+      s2 = state[2];
+      s3 = state[3];
+    }
   }
   return out;
 }
