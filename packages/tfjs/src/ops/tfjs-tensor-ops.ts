@@ -13,7 +13,6 @@ import {
   keep,
   max,
   mean,
-  moments,
   mul,
   randomUniform,
   reshape,
@@ -164,8 +163,8 @@ export class TfjsTensorOps implements TensorOpsV1<Tensor> {
 
   std(a: Tensor): Tensor {
     checkTensor(a, 'a');
-    // Population std (divides by N), as `moments` computes the variance.
-    return tidy(() => sqrt(moments(a).variance));
+    // Population std (divides by N), two-pass like `tf.moments`, which is ~1.5x slower on wasm.
+    return tidy(() => sqrt(mean(square(sub(a, mean(a))))));
   }
 
   maxAbsPerSample(a: Tensor): Tensor {
