@@ -194,6 +194,20 @@ describe('TfjsTrainableModel', () => {
     tf.dispose([eta, xs, ys]);
   });
 
+  it('a model without noise layers answers a noise-gradient request with an empty list', () => {
+    const model = sequential({ layers: [layers.dense({ inputShape: [4], units: 3, activation: 'softmax' })] });
+    const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(4, [4], 3);
+    for (const weights of [false, true]) {
+      const pass = trainable.doPass(request(xs, ys, noNoise, weights, true));
+      expect(pass.noiseGradients).toEqual([]);
+      expect(Number.isFinite(pass.loss.dataSync()[0])).toBe(true);
+      tf.dispose(pass.loss);
+      if (pass.weightGradients) trainable.disposeGradients(pass.weightGradients);
+    }
+    tf.dispose([xs, ys]);
+  });
+
   it('noise gradients cost no full-size Add (no probe is added to the activations)', async () => {
     const trainable = new TfjsTrainableModel(tinyDenseModel(), { optimizer: tf.train.sgd(0.1) });
     const { xs, ys } = tinyData(4, [4], 3);
