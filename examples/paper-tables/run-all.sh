@@ -14,7 +14,7 @@ lane_a() {
 }
 lane_b() {
   node table2.mjs --method gaussian --eps 0.03 --epochs "$E"
-  node table2.mjs --method anl --eps -0.03 --epochs "$E"
+  node table2.mjs --method anl --eps=-0.03 --epochs "$E"
   node table2.mjs --method fgsm-at --eps 0.05 --epochs "$E"
   node table2.mjs --method canl --eps 0.05 --input-noise --epochs "$E"
 }

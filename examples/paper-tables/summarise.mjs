@@ -55,7 +55,7 @@ lines.push('');
 lines.push(
   `Test error (%) on the ${baseline.testImages.toLocaleString('en-US')} Fashion-MNIST test images after ${baseline.epochs} epochs (seed ${seed}, ` +
     `same initial weights and batch order for every method; noise for the first ${baseline.noiseEpochs} epochs, then off). ` +
-    `± is the binomial standard error of a ${baseline.testImages}-image test error. ` +
+    `± is the binomial standard error sqrt(p(1 − p)/n) of an n = ${baseline.testImages.toLocaleString('en-US')}-image test error. ` +
     `"best" is the lowest test error over the epochs (shown only to judge the noise, not a result: picking it uses the test set).`,
 );
 lines.push('');
@@ -132,7 +132,7 @@ if (new Set(others.map((r) => r.seed)).size > 1) {
 }
 lines.push('');
 lines.push(
-  `Setup: ${baseline.optimizer}; batch ${baseline.batchSize}; ${baseline.trainImages} training images; ${baseline.backend}; Node ${baseline.node}. ` +
+  `Setup: SGD, Nesterov momentum 0.9, learning rates per epoch ${baseline.learningRates.map((x) => Number(x.toPrecision(2))).join(', ')} (the paper's lr drop by 5 every 50 of 300 epochs, scaled); batch ${baseline.batchSize}; ${baseline.trainImages.toLocaleString('en-US')} training images; ${baseline.backend}; Node ${baseline.node}. ` +
     'Produced by `node summarise.mjs` from results/*.json.',
 );
 writeFileSync(`${RESULTS_DIR}/table2.md`, `${lines.join('\n')}\n`);

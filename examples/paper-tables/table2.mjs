@@ -2,7 +2,7 @@
 // or one of the extra models Table 4 needs), record the test error per epoch and the epoch times,
 // and save the stripped model for table4.mjs.
 //
-//   node table2.mjs --method none|gaussian|anl|canl|lat|fgsm-at [--eps E] [--epochs 10] [--seed 1]
+//   node table2.mjs --method none|gaussian|anl|canl|lat|fgsm-at [--eps E | --eps=-E] [--epochs 10] [--seed 1]
 //       [--batch 128] [--lr 0.05] [--input-noise] [--name NAME] [--train N] [--test N]
 //
 // Writes results/<name>.json and models/<name>/ (git-ignored). Default name: <method>[_eps][_input]_s<seed>.
@@ -91,7 +91,7 @@ const losses = [];
 let epochStart = 0;
 console.log(
   `${name}: LeNet-5 (${findNoiseLayers(model).length} noise layers), ${method} eps ${eps}, ${epochs} epochs ` +
-    `(noise for ${noiseEpochs}), batch ${batchSize}, SGD Nesterov 0.9 lr ${lr0} /5 every ${(epochs / 6).toFixed(2)} epochs, seed ${seed}`,
+    `(${method === 'fgsm-at' ? 'FGSM examples in every epoch' : `noise for ${noiseEpochs}`}), batch ${batchSize}, SGD Nesterov 0.9 lr ${lr0} /5 every ${(epochs / 6).toFixed(2)} epochs, seed ${seed}`,
 );
 const loadAtStart = loadavg();
 const started = Date.now();

@@ -83,7 +83,7 @@ const lines = [];
 lines.push('# ANL paper Table 4, LeNet-5 / Fashion-MNIST version: accuracy under FGSM');
 lines.push('');
 lines.push(
-  `Accuracy (%) on the ${labels.length} Fashion-MNIST test images under FGSM, x + δ/255 · sign(∇ₓJ) clipped to [0, 1], ` +
+  `Accuracy (%) on the ${labels.length.toLocaleString('en-US')} Fashion-MNIST test images under FGSM, x + δ/255 · sign(∇ₓJ) clipped to [0, 1], ` +
     'δ on the 0–255 scale, gradients of the true labels\' loss, noise layers stripped (as at inference). ' +
     'Models from `table2.mjs` (same seed, initial weights, batch order and optimiser as Table 2; see README).',
 );
