@@ -6,7 +6,10 @@ function phi(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
   const erf =
-    1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -44,7 +47,9 @@ describe('fillNormal', () => {
   });
 
   it('std 0 gives the mean everywhere; an empty array stays empty', () => {
-    expect(Array.from(fillNormal(new Float32Array(5), -1.25, 0, 3))).toEqual([-1.25, -1.25, -1.25, -1.25, -1.25]);
+    expect(Array.from(fillNormal(new Float32Array(5), -1.25, 0, 3))).toEqual([
+      -1.25, -1.25, -1.25, -1.25, -1.25,
+    ]);
     expect(fillNormal(new Float32Array(0), 0, 1, 3).length).toBe(0);
   });
 });

@@ -195,7 +195,9 @@ describe('TfjsTrainableModel', () => {
   });
 
   it('a model without noise layers answers a noise-gradient request with an empty list', () => {
-    const model = sequential({ layers: [layers.dense({ inputShape: [4], units: 3, activation: 'softmax' })] });
+    const model = sequential({
+      layers: [layers.dense({ inputShape: [4], units: 3, activation: 'softmax' })],
+    });
     const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });
     const { xs, ys } = tinyData(4, [4], 3);
     for (const weights of [false, true]) {
