@@ -28,8 +28,10 @@ export class AnlError extends Error {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (Array.isArray(value)) return value.length <= 8 ? `[${value.map(describeValue).join(', ')}]` : `array(${value.length})`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(value))
+    return value.length <= 8 ? `[${value.map(describeValue).join(', ')}]` : `array(${value.length})`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   return Object.prototype.toString.call(value);
 }
 

@@ -1,14 +1,12 @@
-export { OrtTensorOps, type OrtTensorOpsOptions } from './ort-tensor-ops';
-export { OrtLazyTensor, type LazyDataType, type LazyKind } from './lazy/ort-lazy-tensor';
+export { SUPPORTED_ACTIVATIONS } from './export/activations';
 export {
-  exportToOnnx,
   buildOnnxModel,
-  SUPPORTED_LAYER_CLASSES,
   type ExportToOnnxOptions,
+  exportToOnnx,
+  SUPPORTED_LAYER_CLASSES,
 } from './export/export-to-onnx';
 export { saveOnnx } from './export/save-onnx';
-export { SUPPORTED_ACTIVATIONS } from './export/activations';
-export { encodeOnnxModel, ONNX_OPSET } from './onnx/onnx-model';
+export { type LazyDataType, type LazyKind, OrtLazyTensor } from './lazy/ort-lazy-tensor';
 export type {
   OnnxAttribute,
   OnnxDataType,
@@ -18,3 +16,5 @@ export type {
   OnnxTensor,
   OnnxValueInfo,
 } from './onnx/onnx-model';
+export { encodeOnnxModel, ONNX_OPSET } from './onnx/onnx-model';
+export { OrtTensorOps, type OrtTensorOpsOptions } from './ort-tensor-ops';

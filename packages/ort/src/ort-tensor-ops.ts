@@ -1,9 +1,17 @@
-import { AnlError, assertShape, formatShape, invalidArgument, shapeSize, shapesEqual } from '@anl/core';
-import type { TensorOpsV1 } from '@anl/core';
+import {
+  AnlError,
+  assertFromArrayArguments,
+  assertShape,
+  formatShape,
+  invalidArgument,
+  shapeSize,
+  shapesEqual,
+  type TensorOpsV1,
+} from '@anl/core';
 import * as ort from 'onnxruntime-node';
 import { compileGraph } from './lazy/compile-graph';
-import { hostNormal, hostUniform } from './lazy/host-random';
 import { indexFeed, reduceAll, reduceRows, reshape, scalarFeed } from './lazy/expressions';
+import { hostNormal, hostUniform } from './lazy/host-random';
 import { OrtLazyTensor } from './lazy/ort-lazy-tensor';
 import { SessionCache } from './lazy/session-cache';
 import { encodeOnnxModel } from './onnx/onnx-model';
@@ -70,17 +78,7 @@ export class OrtTensorOps implements TensorOpsV1<OrtLazyTensor> {
   // ---- creation and transfer ----
 
   fromArray(values: Float32Array | readonly number[], shape: readonly number[]): OrtLazyTensor {
-    assertValidShape(shape, 'shape');
-    if (!(values instanceof Float32Array) && !Array.isArray(values)) {
-      invalidArgument('values', 'a Float32Array or an array of numbers', values);
-    }
-    if (values.length !== shapeSize(shape)) {
-      throw new AnlError(
-        'SHAPE_MISMATCH',
-        `values must have ${shapeSize(shape)} elements for shape ${formatShape(shape)}, got ${values.length}`,
-        { argument: 'values' },
-      );
-    }
+    assertFromArrayArguments(values, shape);
     return OrtLazyTensor.feed(Float32Array.from(values), shape);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ReferenceTensorOps, referenceOps } from '../reference/reference-tensor-ops';
 import type { RefTensor } from '../reference/ref-tensor';
+import { ReferenceTensorOps, referenceOps } from '../reference/reference-tensor-ops';
 import type { TensorOpsV1 } from '../tensor-ops';
 import { conformanceCases, runConformance } from './conformance-cases';
 

@@ -1,4 +1,4 @@
-import { assertShape, assertValidShape, assertFinite } from '../shape';
+import { assertFinite, assertShape, assertValidShape } from '../shape';
 import type { TensorOpsV1 } from '../tensor-ops';
 
 /**

@@ -1,2 +1,2 @@
 export type { RefTensor } from './ref-tensor';
-export { ReferenceTensorOps, referenceOps, type ReferenceTensorOpsOptions } from './reference-tensor-ops';
+export { ReferenceTensorOps, type ReferenceTensorOpsOptions, referenceOps } from './reference-tensor-ops';

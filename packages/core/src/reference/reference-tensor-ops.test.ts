@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnlError } from '../errors';
-import { ReferenceTensorOps, referenceOps as ops } from './reference-tensor-ops';
+import { referenceOps as ops, ReferenceTensorOps } from './reference-tensor-ops';
 
 const values = (t: { data: Float32Array }) => Array.from(t.data);
 

@@ -2,6 +2,7 @@ import { AnlError, invalidArgument } from '../errors';
 import { createRng } from '../rng/create-rng';
 import { assertBatched, assertShape, assertValidShape, formatShape, shapeSize, shapesEqual } from '../shape';
 import type { TensorOpsV1 } from '../tensor-ops';
+import { assertFromArrayArguments, assertRowIndices, assertSeed } from '../tensor-ops-arguments';
 import { MemoryTracker } from './memory-tracker';
 import type { RefTensor } from './ref-tensor';
 
@@ -35,17 +36,7 @@ export class ReferenceTensorOps implements TensorOpsV1<RefTensor> {
   // ---- creation and transfer ----
 
   fromArray(values: Float32Array | readonly number[], shape: readonly number[]): RefTensor {
-    assertValidShape(shape, 'shape');
-    if (!(values instanceof Float32Array) && !Array.isArray(values)) {
-      invalidArgument('values', 'a Float32Array or an array of numbers', values);
-    }
-    if (values.length !== shapeSize(shape)) {
-      throw new AnlError(
-        'SHAPE_MISMATCH',
-        `values must have ${shapeSize(shape)} elements for shape ${formatShape(shape)}, got ${values.length}`,
-        { argument: 'values' },
-      );
-    }
+    assertFromArrayArguments(values, shape);
     return this.make(shape, Float32Array.from(values));
   }
 
@@ -165,7 +156,7 @@ export class ReferenceTensorOps implements TensorOpsV1<RefTensor> {
     if (typeof mean !== 'number' || !Number.isFinite(mean)) invalidArgument('mean', 'a finite number', mean);
     if (typeof std !== 'number' || !Number.isFinite(std) || std < 0)
       invalidArgument('std', 'a finite number >= 0', std);
-    const rng = createRng(checkSeed(seed));
+    const rng = createRng(seedOf(seed));
     const out = new Float32Array(shapeSize(shape));
     for (let i = 0; i < out.length; i++) out[i] = mean + std * rng.normal();
     return this.make(shape, out);
@@ -176,7 +167,7 @@ export class ReferenceTensorOps implements TensorOpsV1<RefTensor> {
     if (typeof lo !== 'number' || !Number.isFinite(lo)) invalidArgument('lo', 'a finite number', lo);
     if (typeof hi !== 'number' || !Number.isFinite(hi) || hi < lo)
       invalidArgument('hi', `a finite number >= lo (${lo})`, hi);
-    const rng = createRng(checkSeed(seed));
+    const rng = createRng(seedOf(seed));
     const out = new Float32Array(shapeSize(shape));
     for (let i = 0; i < out.length; i++) {
       // Rounding to float32 can land exactly on hi; the contract says [lo, hi).
@@ -191,7 +182,7 @@ export class ReferenceTensorOps implements TensorOpsV1<RefTensor> {
   gatherRows(table: RefTensor, indices: Int32Array): RefTensor {
     this.check(table, 'table');
     assertBatched(table.shape, 'table');
-    checkIndices(indices, table.shape[0], 'indices');
+    assertRowIndices(indices, table.shape[0], 'indices');
     const per = rowSize(table.shape);
     const out = new Float32Array(indices.length * per);
     for (let k = 0; k < indices.length; k++)
@@ -211,8 +202,8 @@ export class ReferenceTensorOps implements TensorOpsV1<RefTensor> {
         { argument: 'src' },
       );
     }
-    checkIndices(rows, table.shape[0], 'rows');
-    checkIndices(srcRows, src.shape[0], 'srcRows');
+    assertRowIndices(rows, table.shape[0], 'rows');
+    assertRowIndices(srcRows, src.shape[0], 'srcRows');
     if (rows.length !== srcRows.length)
       invalidArgument('srcRows', `of length ${rows.length} (rows.length)`, srcRows);
     const per = rowSize(table.shape);
@@ -291,22 +282,10 @@ function meanOf(data: Float32Array): number {
   return sum / data.length;
 }
 
-function checkSeed(seed: number): number {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-    invalidArgument('seed', 'an unsigned 32-bit integer', seed);
-  return seed;
-}
-
-function checkIndices(indices: Int32Array, rows: number, argument: string): void {
-  if (!(indices instanceof Int32Array)) invalidArgument(argument, 'an Int32Array', indices);
-  for (let k = 0; k < indices.length; k++) {
-    if (indices[k] < 0 || indices[k] >= rows) {
-      throw new AnlError('INVALID_ARGUMENT', `${argument}[${k}] must be in [0, ${rows}), got ${indices[k]}`, {
-        argument,
-      });
-    }
-  }
-}
-
 /** A shared non-strict instance: what tests and small programs use. */
 export const referenceOps = new ReferenceTensorOps();
+
+function seedOf(seed: number): number {
+  assertSeed(seed);
+  return seed;
+}

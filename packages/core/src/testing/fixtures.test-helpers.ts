@@ -1,5 +1,5 @@
-import { ReferenceTensorOps } from '../reference/reference-tensor-ops';
 import type { RefTensor } from '../reference/ref-tensor';
+import { ReferenceTensorOps } from '../reference/reference-tensor-ops';
 import { createRng } from '../rng/create-rng';
 import type { Batch } from '../training/algorithm';
 import { TwoLayerLinearModel } from './two-layer-linear-model.test-helpers';

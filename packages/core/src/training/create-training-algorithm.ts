@@ -9,7 +9,7 @@ import { LatRunner } from './methods/lat-runner';
 import type { MethodRunner } from './methods/method-runner';
 import { plainStep } from './methods/plain-step';
 import { NoiseScale } from './noise-scale';
-import { type ResolvedOptions, type TrainingAlgorithmOptions, resolveOptions } from './options';
+import { type ResolvedOptions, resolveOptions, type TrainingAlgorithmOptions } from './options';
 import type { TrainableModelV1 } from './trainable-model';
 import { validateStep } from './validate-step';
 

@@ -1,4 +1,4 @@
-import { AnlError, invalidArgument, type TensorOpsV1 } from '@anl/core';
+import { AnlError, assertFromArrayArguments, invalidArgument, type TensorOpsV1 } from '@anl/core';
 import {
   abs,
   add,
@@ -30,6 +30,7 @@ import {
   zeros,
   zerosLike,
 } from '@tensorflow/tfjs-core';
+import { fillNormal } from './fill-normal';
 import {
   checkBatched,
   checkFinite,
@@ -41,7 +42,6 @@ import {
   formatShape,
   sizeOf,
 } from './tensor-checks';
-import { fillNormal } from './fill-normal';
 
 /**
  * `TensorOpsV1` on TensorFlow.js tensors, so @anl/core's noise algebra and training algorithms run
@@ -60,17 +60,7 @@ export class TfjsTensorOps implements TensorOpsV1<Tensor> {
   // ---- creation and transfer ----
 
   fromArray(values: Float32Array | readonly number[], shape: readonly number[]): Tensor {
-    checkValidShape(shape, 'shape');
-    if (!(values instanceof Float32Array) && !Array.isArray(values)) {
-      invalidArgument('values', 'a Float32Array or an array of numbers', values);
-    }
-    if (values.length !== sizeOf(shape)) {
-      throw new AnlError(
-        'SHAPE_MISMATCH',
-        `values must have ${sizeOf(shape)} elements for shape ${formatShape(shape)}, got ${values.length}`,
-        { argument: 'values' },
-      );
-    }
+    assertFromArrayArguments(values, shape);
     return tensor(Float32Array.from(values), [...shape], 'float32');
   }
 

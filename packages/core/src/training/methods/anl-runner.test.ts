@@ -70,7 +70,10 @@ describe('ANL (Algorithm 1) on a two-layer linear model with hand-derived gradie
     const second = randomBatch(model, 3, 2);
     ops.dispose(algorithm.step(model, first, { eps: 0.2, noise: true }, createRng(5)).loss);
     // s = 0 on the first step: round 2 injects all-zero noise.
-    expect(model.passes[1].noise.map((n) => Array.from(n ?? [1]).every((x) => x === 0))).toEqual([true, true]);
+    expect(model.passes[1].noise.map((n) => Array.from(n ?? [1]).every((x) => x === 0))).toEqual([
+      true,
+      true,
+    ]);
     const step1Round1 = model.passes[0];
     ops.dispose(algorithm.step(model, second, { eps: 0.2, noise: true }, createRng(6)).loss);
     const [round1, round2] = model.passes.slice(2);

@@ -1,8 +1,8 @@
 import { AnlError } from '../../errors';
 import { anlNoise } from '../../noise/anl-noise';
 import { sampleClippedGaussianR } from '../../noise/sample-clipped-gaussian-r';
-import { applyWeightGradients, disposeAll, disposeResult, runPass } from '../pass';
 import type { NoiseScale } from '../noise-scale';
+import { applyWeightGradients, disposeAll, disposeResult, runPass } from '../pass';
 import type { MethodRunner, StepContext } from './method-runner';
 
 /**

@@ -4,8 +4,8 @@ import { ClassGradientCache } from '../../noise/class-gradient-cache';
 import { sampleClippedGaussianR } from '../../noise/sample-clipped-gaussian-r';
 import { shapesEqual } from '../../shape';
 import type { TensorOpsV1 } from '../../tensor-ops';
-import { applyWeightGradients, disposeResult, runPass } from '../pass';
 import type { NoiseScale } from '../noise-scale';
+import { applyWeightGradients, disposeResult, runPass } from '../pass';
 import type { NoisePointInfo, PassResult } from '../trainable-model';
 import type { MethodRunner, StepContext } from './method-runner';
 

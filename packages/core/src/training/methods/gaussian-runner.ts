@@ -1,6 +1,6 @@
 import { gaussianNoise } from '../../noise/gaussian-noise';
-import { applyWeightGradients, runPass } from '../pass';
 import type { NoiseScale } from '../noise-scale';
+import { applyWeightGradients, runPass } from '../pass';
 import type { MethodRunner, StepContext } from './method-runner';
 
 /** The Gaussian baseline: eta ~ N(0, (eps/4)^2) per element (optionally times s(h)), one pass. */
