@@ -103,3 +103,18 @@ export function transposedConvPads(
   const after = inSize + padBefore - outSize * stride;
   return [before, after];
 }
+
+/** `transposedConvPads` for both spatial axes of a conv: `{ rows, cols }`. */
+export function transposedConvPads2d(g: ConvGeometry): { rows: [number, number]; cols: [number, number] } {
+  return {
+    rows: transposedConvPads(
+      g.inHeight,
+      g.outHeight,
+      g.filterHeight,
+      g.strideHeight,
+      g.dilationHeight,
+      g.padTop,
+    ),
+    cols: transposedConvPads(g.inWidth, g.outWidth, g.filterWidth, g.strideWidth, g.dilationWidth, g.padLeft),
+  };
+}

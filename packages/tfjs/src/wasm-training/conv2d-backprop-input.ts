@@ -1,5 +1,5 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { type ConvPad, convGeometry, transposedConvPads } from './conv-geometry';
+import { type ConvPad, convGeometry, transposedConvPads2d } from './conv-geometry';
 import { KernelRunner } from './kernel-runner';
 
 export interface BackpropInputAttrs {
@@ -60,22 +60,7 @@ export function conv2dBackpropInputByConv(
   const k = new KernelRunner(backend, backendName);
   try {
     const spread = zeroInsert(k, dy, g.strideHeight, g.strideWidth);
-    const rows = transposedConvPads(
-      g.inHeight,
-      g.outHeight,
-      g.filterHeight,
-      g.strideHeight,
-      g.dilationHeight,
-      g.padTop,
-    );
-    const cols = transposedConvPads(
-      g.inWidth,
-      g.outWidth,
-      g.filterWidth,
-      g.strideWidth,
-      g.dilationWidth,
-      g.padLeft,
-    );
+    const { rows, cols } = transposedConvPads2d(g);
     const cropped = k.padOrCrop(spread, [
       [0, 0],
       [Math.min(0, rows[0]), Math.min(0, rows[1])],

@@ -4,7 +4,7 @@ import type {
   KernelBackend,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { convGeometry, readWindowPads2d, transposedConvPads } from './conv-geometry';
+import { convGeometry, readWindowPads2d, transposedConvPads2d } from './conv-geometry';
 import { zeroInsert } from './conv2d-backprop-input';
 import { KernelRunner } from './kernel-runner';
 
@@ -87,22 +87,7 @@ export function depthwiseBackpropInputByConv(
   const k = new KernelRunner(backend, backendName);
   try {
     const spread = zeroInsert(k, dy, g.strideHeight, g.strideWidth);
-    const rows = transposedConvPads(
-      g.inHeight,
-      g.outHeight,
-      g.filterHeight,
-      g.strideHeight,
-      g.dilationHeight,
-      g.padTop,
-    );
-    const cols = transposedConvPads(
-      g.inWidth,
-      g.outWidth,
-      g.filterWidth,
-      g.strideWidth,
-      g.dilationWidth,
-      g.padLeft,
-    );
+    const { rows, cols } = transposedConvPads2d(g);
     const cropped = k.padOrCrop(spread, [[0, 0], cropPart(rows), cropPart(cols), [0, 0]]);
     const flipped = k.run('Reverse', { x: filter }, { dims: [0, 1] });
     const perChannel = k.reshape(flipped, [kh, kw, c * m, 1]);
