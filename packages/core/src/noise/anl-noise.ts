@@ -5,20 +5,28 @@ import { FLOAT32_MIN_NORMAL } from './per-sample-linf-normalize';
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
- * Shrinks the coefficient by 2^-21 so the float32 result never exceeds |r|·s: the four rounded
+ * Shrinks the coefficient by 2^-21 so the float32 result never exceeds fl(|r|·s): the four rounded
  * products (r·s, 1/max, ·, g·c) and this one can together grow a value by at most (1 + 2^-24)^5 <
- * 1 / (1 - 2^-21). A relative change of 5e-7 is far below anything training can notice.
+ * 1 / (1 - 2^-21) while they stay normal float32. A relative change of 5e-7 is far below anything
+ * training can notice.
  */
 const ROUNDING_MARGIN = 1 - 2 ** -21;
 
 /**
  * ANL's noise (Eq. 4): `eta = r · s(h) · g / max|g|`, with `g` of shape `[B, ...]`, `r` of shape
  * `[B]` (one magnitude per sample, from `sampleClippedGaussianR`) and `s` of shape `[]`.
- * |eta| <= |r|·s element-wise (exactly, in float32), and sign(eta) = sign(g)·sign(r); a sample whose
- * gradient is all zero gets zero noise. Caller owns the result.
+ * sign(eta) = sign(g)·sign(r), and a sample whose gradient is all zero gets zero noise. Caller owns
+ * the result.
+ *
+ * Float32 precisely: with p = fl(|r|·s) and m = max(max|g|, 2^-126) (the floor keeps 1/m finite),
+ * eta is g · fl(r·s)/m to 1e-6 relative, and |eta| <= p exactly while p, 1/m and p/m are normal
+ * float32. Only when one of them is subnormal (noise below ~1e-38 of the gradient's scale) can its
+ * absolute rounding add up to 2^-150·(1 + max|g|·(p + 2)) to |eta|. The coefficient saturates at
+ * ±3.4e38, which only a subnormal-sized gradient with |r·s| > 4 reaches.
  *
  * The per-sample coefficient `c = r·s / max|g|` is formed on the `[B]` vector, so the full-size work
- * is max|g| and one broadcast multiply `g · c` (the same values as `perSampleLinfNormalize(g)·r·s`).
+ * is max|g| and one broadcast multiply `g · c` (the same values as `perSampleLinfNormalize(g)·r·s`
+ * within the bounds above).
  */
 export function anlNoise<T>(ops: TensorOpsV1<T>, g: T, r: T, s: T): T {
   const gShape = ops.shape(g);
