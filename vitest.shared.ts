@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Shared vitest settings; the `anl-source` condition resolves sibling packages from src/ so tests need no build. */
@@ -6,6 +7,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['anl-source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: [fileURLToPath(new URL('./vitest.fast-check.ts', import.meta.url))],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
