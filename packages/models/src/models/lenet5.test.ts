@@ -92,11 +92,13 @@ describe('lenet5', () => {
   });
 
   it('forward pass, save/load round trip and one training step', async () => {
-    const model = lenet5({ numClasses: 5 });
+    // Seeded like the other builders' tests. At lr 0.05 one step overshot for ~4% of random
+    // initialisations (6 of 150 seeds); at 0.01 it descended for all 150.
+    const model = lenet5({ numClasses: 5, seed: 1 });
     const { xs, ys } = fixedBatch(4, [28, 28, 1], 5);
     expectForward(model, xs, 5);
     await expectSaveLoadRoundTrip(model, xs);
-    await expectOneStepDecreasesLoss(model, xs, ys, 0.05, 5);
+    await expectOneStepDecreasesLoss(model, xs, ys, 0.01, 5);
     tf.dispose([xs, ys]);
   });
 
