@@ -7,7 +7,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['anl-source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    setupFiles: [fileURLToPath(new URL('./vitest.fast-check.ts', import.meta.url))],
+    setupFiles: [fileURLToPath(new URL('./vitest.determinism.ts', import.meta.url))],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
