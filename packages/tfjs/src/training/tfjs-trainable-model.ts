@@ -25,6 +25,7 @@ import { findNoiseLayers } from '../layers/find-noise-layers';
 import { withNoiseInjector } from '../layers/noise-context';
 import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
 import { addConstantNoise, addConstantNoiseCapturing } from './constant-noise';
+import { captureOptimizerState } from './optimizer-state';
 import { discardFailedTape } from './discard-failed-tape';
 import { type LossFn, type LossSpec, resolveLoss } from './losses';
 import { withUnfusedLayerCalls } from './unfused-layer-calls';
@@ -166,17 +167,21 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         );
       }
     }
-    // Clones share the variables' buffers (no copy); they let us undo a half-applied update.
+    // Clones share the variables' buffers (no copy); with the optimizer's captured slots they let us
+    // undo a half-applied update: weights, momentum/moments and the iteration count as they were.
     const before = variables.map((v) => clone(v));
+    const optimizerState = captureOptimizerState(this.optimizer);
     try {
       this.optimizer.applyGradients(gradients);
     } catch (error) {
       variables.forEach((v, i) => {
         v.assign(before[i]);
       });
+      optimizerState.restore();
       throw error;
     } finally {
       dispose(before);
+      optimizerState.dispose();
     }
   }
 
