@@ -25,6 +25,7 @@ import { findNoiseLayers } from '../layers/find-noise-layers';
 import { withNoiseInjector } from '../layers/noise-context';
 import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
 import { addConstantNoise, addConstantNoiseCapturing } from './constant-noise';
+import { FirstLayerReuse } from './first-layer-reuse';
 import { captureOptimizerState } from './optimizer-state';
 import { discardFailedTape } from './discard-failed-tape';
 import { type LossFn, type LossSpec, resolveLoss } from './losses';
@@ -40,6 +41,13 @@ export interface TfjsTrainableModelOptions {
   readonly loss?: LossSpec;
   /** Default: a `TfjsTensorOps` on the current backend. */
   readonly ops?: TensorOpsV1<Tensor>;
+  /**
+   * Default true: a weight pass after a noise-gradient pass on the same batch and weights (ANL's
+   * two rounds) takes the first Dense/Conv2D layer's output from the earlier pass instead of
+   * computing it again (see `FirstLayerReuse`); the results are the same bit for bit. False
+   * computes it every time.
+   */
+  readonly reuseFirstLayer?: boolean;
 }
 
 /**
@@ -71,6 +79,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
   /** The resolved loss, `(yTrue, yPred) => mean loss`. */
   readonly lossFunction: LossFn;
   private readonly pointIndex: ReadonlyMap<string, number>;
+  private readonly firstLayerReuse: FirstLayerReuse | undefined;
 
   constructor(model: LayersModel, options: TfjsTrainableModelOptions) {
     if (model == null || typeof (model as Partial<LayersModel>).apply !== 'function') {
@@ -93,6 +102,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       sampleShape: sampleShapeOf(layer.name, layer.outputShape),
     }));
     this.pointIndex = new Map(this.noisePoints.map((p, i) => [p.name, i]));
+    this.firstLayerReuse = options.reuseFirstLayer === false ? undefined : new FirstLayerReuse();
   }
 
   /** The number of classes the model predicts (the last dimension of its output). */
@@ -116,10 +126,14 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
     const captured: (Tensor | undefined)[] = new Array(this.noisePoints.length);
     const forward = () => this.forwardLoss(request, anchor, captured);
     const sources = anchor === null ? variables : [...variables, anchor];
+    const reuseMode = request.weightGradients ? 'use' : request.noiseGradients ? 'store' : 'off';
+    this.firstLayerReuse?.begin(x, reuseMode);
+    let failed = true;
     try {
       if (sources.length === 0) {
         // Nothing to differentiate (or a model with no trainable weights): a plain forward pass.
         const loss = tidy(forward);
+        failed = false;
         return request.weightGradients ? { loss, weightGradients: {} } : { loss };
       }
       const { value, grads } = engine().gradients(forward, sources, undefined, true);
@@ -143,6 +157,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         );
         captured.length = 0;
       }
+      failed = false;
       return result;
     } catch (error) {
       dispose(captured.filter((t): t is Tensor => t !== undefined));
@@ -150,6 +165,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       throw error;
     } finally {
       if (anchor !== null) dispose(anchor);
+      this.firstLayerReuse?.end(failed);
     }
   }
 
@@ -234,6 +250,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       const yPred = withUnfusedLayerCalls(
         this.model,
         () => this.model.apply(request.x, { training: true }) as Tensor,
+        this.firstLayerReuse,
       );
       if (visited.size !== this.noisePoints.length) {
         const missing = this.noisePoints.filter((_, i) => !visited.has(i)).map((p) => p.name);

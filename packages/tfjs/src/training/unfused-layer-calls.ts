@@ -1,5 +1,17 @@
-import { add, conv2d, matMul, type Tensor, type Tensor4D, tidy, transpose } from '@tensorflow/tfjs-core';
+import {
+  add,
+  conv2d,
+  engine,
+  matMul,
+  reshape,
+  sum,
+  type Tensor,
+  type Tensor4D,
+  tidy,
+  transpose,
+} from '@tensorflow/tfjs-core';
 import { LayersModel, type layers } from '@tensorflow/tfjs-layers';
+import type { FirstLayerReuse } from './first-layer-reuse';
 
 /**
  * Why this exists: tfjs-layers runs Dense and Conv2D through `tf.fused.matMul` / `tf.fused.conv2d`,
@@ -14,12 +26,15 @@ import { LayersModel, type layers } from '@tensorflow/tfjs-layers';
  * So during a pass the trainer swaps these layers' `call` for the same computation with plain ops
  * and restores it after. Layers this does not cover exactly (Dense on rank > 2 inputs, causal or
  * dilated-and-strided convolutions, other layer types) keep their own `call`.
+ *
+ * With `reuse`, a Dense or Conv2D fed straight from the batch goes through it (see
+ * `FirstLayerReuse`): ANL's second round takes the first layer's output from its first round.
  */
-export function withUnfusedLayerCalls<R>(model: LayersModel, fn: () => R): R {
+export function withUnfusedLayerCalls<R>(model: LayersModel, fn: () => R, reuse?: FirstLayerReuse): R {
   const restore: (() => void)[] = [];
   try {
     for (const layer of allLayers(model)) {
-      const unfused = unfusedCallFor(layer);
+      const unfused = unfusedCallFor(layer, reuse);
       if (unfused === null) continue;
       const own = Object.hasOwn(layer, 'call');
       const original = layer.call;
@@ -62,11 +77,11 @@ interface WeightLayerFields {
 
 type LayerCall = layers.Layer['call'];
 
-function unfusedCallFor(layer: layers.Layer): LayerCall | null {
+function unfusedCallFor(layer: layers.Layer, reuse: FirstLayerReuse | undefined): LayerCall | null {
   const className = layer.getClassName();
   const fields = layer as unknown as WeightLayerFields;
-  if (className === 'Dense') return unfusedDense(layer, fields);
-  if (className === 'Conv2D' && fields.rank === 2) return unfusedConv2d(layer, fields);
+  if (className === 'Dense') return unfusedDense(layer, fields, reuse);
+  if (className === 'Conv2D' && fields.rank === 2) return unfusedConv2d(layer, fields, reuse);
   return null;
 }
 
@@ -74,24 +89,43 @@ function single(inputs: Tensor | Tensor[]): Tensor {
   return Array.isArray(inputs) ? inputs[0] : inputs;
 }
 
-function finish(fields: WeightLayerFields, y: Tensor): Tensor {
-  if (fields.bias !== null) y = add(y, fields.bias.read());
+function activate(fields: WeightLayerFields, y: Tensor): Tensor {
   return fields.activation === null ? y : fields.activation.apply(y);
 }
 
-function unfusedDense(layer: layers.Layer, fields: WeightLayerFields): LayerCall {
+/** The bias gradient tfjs's Add gives: dy summed over every axis but the last, in the bias's shape. */
+function biasGradient(dy: Tensor, bias: Tensor): Tensor {
+  return reshape(
+    sum(
+      dy,
+      Array.from({ length: dy.rank - 1 }, (_, i) => i),
+    ),
+    bias.shape,
+  );
+}
+
+function unfusedDense(layer: layers.Layer, fields: WeightLayerFields, reuse?: FirstLayerReuse): LayerCall {
   const original = layer.call.bind(layer);
   return (inputs, kwargs) => {
     const x = single(inputs);
     if (x.rank !== 2) return original(inputs, kwargs);
     return tidy(() => {
       fields.invokeCallHook?.call(layer, inputs, kwargs);
-      return finish(fields, matMul(x, fields.kernel.read()));
+      const kernel = fields.kernel.read();
+      const bias = fields.bias === null ? null : fields.bias.read();
+      const compute = () => (bias === null ? matMul(x, kernel) : add(matMul(x, kernel), bias));
+      if (reuse === undefined) return activate(fields, compute());
+      // matMul's gradient for its second input, and Add's for the bias.
+      const z = reuse.linear(layer, x, kernel, bias, compute, (dy) => [
+        matMul(x, dy, true, false),
+        bias === null ? null : biasGradient(dy, bias),
+      ]);
+      return activate(fields, z);
     });
   };
 }
 
-function unfusedConv2d(layer: layers.Layer, fields: WeightLayerFields): LayerCall {
+function unfusedConv2d(layer: layers.Layer, fields: WeightLayerFields, reuse?: FirstLayerReuse): LayerCall {
   const original = layer.call.bind(layer);
   const strides = fields.strides as [number, number];
   const dilations = (
@@ -101,23 +135,32 @@ function unfusedConv2d(layer: layers.Layer, fields: WeightLayerFields): LayerCal
   const supported =
     (fields.padding === 'same' || fields.padding === 'valid') &&
     (fields.dataFormat === 'channelsLast' || fields.dataFormat === 'channelsFirst');
+  const reusable =
+    reuse !== undefined && fields.dataFormat === 'channelsLast' && dilations.every((d) => d === 1);
   return (inputs, kwargs) => {
     const x = single(inputs);
     if (!supported || x.rank !== 4) return original(inputs, kwargs);
     return tidy(() => {
+      const kernel = fields.kernel.read() as Tensor4D;
+      const bias = fields.bias === null ? null : fields.bias.read();
       const channelsFirst = fields.dataFormat === 'channelsFirst';
-      const nhwc = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
-      let y: Tensor = conv2d(
-        nhwc as Tensor4D,
-        fields.kernel.read() as Tensor4D,
-        strides,
-        pad,
-        'NHWC',
-        dilations,
-      );
-      if (fields.bias !== null) y = add(y, fields.bias.read());
-      if (channelsFirst) y = transpose(y, [0, 3, 1, 2]);
-      return fields.activation === null ? y : fields.activation.apply(y);
+      const compute = () => {
+        const nhwc = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
+        let y: Tensor = conv2d(nhwc as Tensor4D, kernel, strides, pad, 'NHWC', dilations);
+        if (bias !== null) y = add(y, bias);
+        return channelsFirst ? transpose(y, [0, 3, 1, 2]) : y;
+      };
+      if (!reusable) return activate(fields, compute());
+      // Conv2D's gradient for its filter (the kernel its own gradient runs), and Add's for the bias.
+      const z = reuse.linear(layer, x, kernel, bias, compute, (dy) => [
+        engine().runKernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { strides, pad, dataFormat: 'NHWC', filterShape: kernel.shape },
+        ) as Tensor,
+        bias === null ? null : biasGradient(dy, bias),
+      ]);
+      return activate(fields, z);
     });
   };
 }
