@@ -7,7 +7,9 @@ import {
   GatherV2,
   Identity,
   MaxPoolGrad,
+  Mean,
   Slice,
+  Sum,
   Tile,
 } from '@tensorflow/tfjs-core';
 import { registerTrainingKernels, unregisterTrainingKernels } from './training-kernels';
@@ -24,6 +26,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   Slice,
   Tile,
   Identity,
+  Sum,
+  Mean,
 ];
 
 /** Kernels replaced on the cpu backend: only where the composition beats the stock scalar loop. */
@@ -38,6 +42,8 @@ const WASM_OWN_KERNELS: readonly string[] = [
   Slice,
   Tile,
   Identity,
+  Sum,
+  Mean,
 ];
 
 /**

@@ -18,9 +18,11 @@ import {
   type KernelFunc,
   MaxPoolGrad,
   type MaxPoolGradAttrs,
+  Mean,
   registerKernel,
   Slice,
   type SliceAttrs,
+  Sum,
   type TensorInfo,
   Tile,
   type TileAttrs,
@@ -32,6 +34,7 @@ import { conv2dBackpropInputByConv } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterByConv, depthwiseBackpropInputByConv } from './depthwise-backprop';
 import { gatherByBlocks } from './gather-rows';
 import { maxPoolGradByScan } from './max-pool-grad';
+import { type ReductionAttrs, reduceByPooling } from './reduce-by-pooling';
 import { identityByReference } from './shared-identity';
 import { sliceByRuns } from './slice-view';
 import { tileByBlocks } from './tile-blocks';
@@ -114,6 +117,10 @@ export const TRAINING_KERNELS: Record<string, Replacement> = {
     tileByBlocks(backend, backendName, inputs.x, attrs as unknown as TileAttrs),
   [GatherV2]: ({ inputs, attrs, backend, backendName }) =>
     gatherByBlocks(backend, backendName, inputs.x, inputs.indices, attrs as unknown as GatherV2Attrs),
+  [Sum]: ({ inputs, attrs, backend, backendName, original }) =>
+    reduceByPooling('sum', backend, backendName, inputs.x, attrs as unknown as ReductionAttrs, original),
+  [Mean]: ({ inputs, attrs, backend, backendName, original }) =>
+    reduceByPooling('mean', backend, backendName, inputs.x, attrs as unknown as ReductionAttrs, original),
 };
 
 /** Marks our configs so re-registration is a no-op and the backend's own kernel stays reachable. */
