@@ -18,15 +18,15 @@ export function toMarkdown(results) {
   lines.push('### Step time (median; momentum SGD; same weights and batches for every method)');
   lines.push('');
   lines.push(
-    '| model | batch | backend | method | steps timed | step ms | × baseline | p10–p90 ms | noise state kept | peak RSS |',
+    '| model | batch | backend | method | steps timed | step ms | × baseline (medians) | × baseline (paired) | p10–p90 ms | noise state kept | peak RSS |',
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const run of results.runs) {
     const base = run.steps.find((s) => s.method === 'none')?.medianMs;
     for (const s of run.steps) {
       lines.push(
         `| ${run.workload} | ${run.batchSize} | ${run.backend} | ${s.method} | ${s.steps} | ${round(s.medianMs, 1)} | ${ratio(s.medianMs, base)} | ` +
-          `${round(s.p10Ms, 1)}–${round(s.p90Ms, 1)} | ${kb(s.stateBytes)} | ${mb(s.peakRssBytes)} |`,
+          `${s.pairedRatio == null ? '' : `${round(s.pairedRatio, 2)}×`} | ${round(s.p10Ms, 1)}–${round(s.p90Ms, 1)} | ${kb(s.stateBytes)} | ${mb(s.peakRssBytes)} |`,
       );
     }
   }

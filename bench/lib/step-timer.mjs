@@ -79,6 +79,13 @@ export async function timeStepsInterleaved({
       }
     }
     const tensorsAfter = tf.memory().numTensors;
+    // Paired ratio: in every round the methods run one after another, so a method's step and the
+    // baseline's step of the same round saw the same machine. The median of those per-round ratios
+    // resists a shared VM's slow spells, which can put one method's median in a slow cluster and
+    // another's in a fast one.
+    const baseline = runs.find((r) => r.method === 'none');
+    const pairedRatio = (r) =>
+      baseline === undefined ? null : median(r.times.map((t, i) => t / baseline.times[i]));
     const results = [];
     for (const r of runs) {
       // A wrong kernel shows up as a nonsense loss long before it shows in a timing: refuse to report it.
@@ -91,6 +98,7 @@ export async function timeStepsInterleaved({
         steps,
         warmup,
         medianMs: median(r.times),
+        pairedRatio: pairedRatio(r),
         p10Ms: quantile(r.times, 0.1),
         p90Ms: quantile(r.times, 0.9),
         lastLoss: r.lastLoss,
