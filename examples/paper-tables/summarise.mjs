@@ -1,27 +1,34 @@
 // Collect results/<run>.json into results/table2.md: our LeNet-5 / Fashion-MNIST test errors next to
 // the ANL paper's Table 2, and the epoch-time ratios next to the paper's (VGG-16 / CIFAR-10, GPU).
 //
-//   node summarise.mjs [--seed 1]
+//   node summarise.mjs [--seed 1] [--tag e30]   (--tag: the runs named <method>[_eps]_<tag>_s<seed>,
+//                                                written to results/table2-<tag>.md)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fail, parseNumber, RESULTS_DIR } from './lib/common.mjs';
 
 let parsed;
 try {
-  parsed = parseArgs({ options: { seed: { type: 'string', default: '1' } }, strict: true });
+  parsed = parseArgs({
+    options: { seed: { type: 'string', default: '1' }, tag: { type: 'string', default: '' } },
+    strict: true,
+  });
 } catch (error) {
   fail(error.message);
 }
 const seed = parseNumber('seed', parsed.values.seed, { integer: true, min: 0 });
+const tag = parsed.values.tag;
+if (!/^[A-Za-z0-9-]*$/.test(tag)) fail(`--tag must be letters, digits or '-', got "${tag}"`);
+const suffix = tag === '' ? `_s${seed}` : `_${tag}_s${seed}`;
 
 // The paper's Table 2 (test error %, LeNet-5 / Fashion-MNIST); LAT has no LeNet-5 number there.
 const ROWS = [
-  { label: 'Baseline', run: `none_s${seed}`, paper: 9.44 },
-  { label: 'Gaussian (eps 0.03)', run: `gaussian_0.03_s${seed}`, paper: 9.49 },
-  { label: 'LAT (eps 0.03)', run: `lat_0.03_s${seed}`, paper: null },
-  { label: 'ANL (eps 0.03)', run: `anl_0.03_s${seed}`, paper: 8.87 },
-  { label: 'ANL (eps -0.03)', run: `anl_-0.03_s${seed}`, paper: 12.0 },
-  { label: 'CANL (eps 0.03)', run: `canl_0.03_s${seed}`, paper: 9.21 },
+  { label: 'Baseline', run: `none${suffix}`, paper: 9.44 },
+  { label: 'Gaussian (eps 0.03)', run: `gaussian_0.03${suffix}`, paper: 9.49 },
+  { label: 'LAT (eps 0.03)', run: `lat_0.03${suffix}`, paper: null },
+  { label: 'ANL (eps 0.03)', run: `anl_0.03${suffix}`, paper: 8.87 },
+  { label: 'ANL (eps -0.03)', run: `anl_-0.03${suffix}`, paper: 12.0 },
+  { label: 'CANL (eps 0.03)', run: `canl_0.03${suffix}`, paper: 9.21 },
 ];
 // The paper's epoch times (VGG-16 / CIFAR-10, PyTorch, Titan Xp): 14.26 s, ANL 27.57 s, CANL 15.83 s.
 const PAPER_RATIO = { anl: 1.93, canl: 1.11 };
@@ -34,8 +41,8 @@ const pct = (x) => (x * 100).toFixed(2);
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const binomialSe = (p, n) => Math.sqrt((p * (1 - p)) / n);
 
-const baseline = load(`none_s${seed}`);
-if (baseline === null) fail(`results/none_s${seed}.json is missing: run \`node table2.mjs --method none --seed ${seed}\` first`);
+const baseline = load(`none${suffix}`);
+if (baseline === null) fail(`results/none${suffix}.json is missing: run \`node table2.mjs --method none --seed ${seed}\` first`);
 
 /** Mean epoch time over the epochs with noise on, divided by the baseline's over the same epochs. */
 function ratios(r) {
@@ -112,7 +119,7 @@ for (const row of ROWS) {
 
 // Other seeds of the same runs, when present: the spread between seeds.
 const others = readdirSync(RESULTS_DIR)
-  .filter((f) => /^(none|anl_0\.03)_s\d+\.json$/.test(f))
+  .filter((f) => tag === '' && /^(none|anl_0\.03)_s\d+\.json$/.test(f))
   .map((f) => JSON.parse(readFileSync(`${RESULTS_DIR}/${f}`, 'utf8')));
 if (new Set(others.map((r) => r.seed)).size > 1) {
   lines.push('');
@@ -135,5 +142,5 @@ lines.push(
   `Setup: SGD, Nesterov momentum 0.9, learning rates per epoch ${baseline.learningRates.map((x) => Number(x.toPrecision(2))).join(', ')} (the paper's lr drop by 5 every 50 of 300 epochs, scaled); batch ${baseline.batchSize}; ${baseline.trainImages.toLocaleString('en-US')} training images; ${baseline.backend}; Node ${baseline.node}. ` +
     'Produced by `node summarise.mjs` from results/*.json.',
 );
-writeFileSync(`${RESULTS_DIR}/table2.md`, `${lines.join('\n')}\n`);
+writeFileSync(`${RESULTS_DIR}/${tag === '' ? 'table2' : `table2-${tag}`}.md`, `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));
