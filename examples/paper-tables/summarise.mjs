@@ -118,23 +118,27 @@ for (const row of ROWS) {
 }
 
 // Other seeds of the same runs, when present: the spread between seeds.
+const tagPart = tag === '' ? '' : `_${tag}`;
+const seedRun = new RegExp(`^(none|anl_0\\.03|canl_0\\.03)${tagPart}_s\\d+\\.json$`);
 const others = readdirSync(RESULTS_DIR)
-  .filter((f) => tag === '' && /^(none|anl_0\.03)_s\d+\.json$/.test(f))
+  .filter((f) => seedRun.test(f))
   .map((f) => JSON.parse(readFileSync(`${RESULTS_DIR}/${f}`, 'utf8')));
 if (new Set(others.map((r) => r.seed)).size > 1) {
+  const LABEL = { none: 'Baseline', anl: 'ANL (eps 0.03)', canl: 'CANL (eps 0.03)' };
   lines.push('');
   lines.push('## Seeds');
   lines.push('');
-  lines.push('Final test error (%) per seed (each seed: its own initial weights and batch order, shared by both methods).');
+  lines.push('Final test error (%) per seed (each seed: its own initial weights and batch order, shared by every method).');
   lines.push('');
-  lines.push('| method | seed | final test error | ANL − baseline, same seed |');
+  lines.push('| method | seed | final test error | method − baseline, same seed |');
   lines.push('| --- | --- | --- | --- |');
   const bySeed = new Map();
   for (const r of others) bySeed.set(`${r.method}/${r.seed}`, r);
-  for (const r of others.sort((a, b) => a.method.localeCompare(b.method) || a.seed - b.seed)) {
+  const order = ['none', 'anl', 'canl'];
+  for (const r of others.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method) || a.seed - b.seed)) {
     const base = bySeed.get(`none/${r.seed}`);
-    const diff = r.method === 'anl' && base ? `${((r.finalTestError - base.finalTestError) * 100).toFixed(2)}` : '';
-    lines.push(`| ${r.method === 'none' ? 'Baseline' : 'ANL (eps 0.03)'} | ${r.seed} | ${pct(r.finalTestError)} | ${diff} |`);
+    const diff = r.method !== 'none' && base ? `${((r.finalTestError - base.finalTestError) * 100).toFixed(2)}` : '';
+    lines.push(`| ${LABEL[r.method]} | ${r.seed} | ${pct(r.finalTestError)} | ${diff} |`);
   }
 }
 lines.push('');
