@@ -42,7 +42,8 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const binomialSe = (p, n) => Math.sqrt((p * (1 - p)) / n);
 
 const baseline = load(`none${suffix}`);
-if (baseline === null) fail(`results/none${suffix}.json is missing: run \`node table2.mjs --method none --seed ${seed}\` first`);
+if (baseline === null)
+  fail(`results/none${suffix}.json is missing: run \`node table2.mjs --method none --seed ${seed}\` first`);
 
 /** Mean epoch time over the epochs with noise on, divided by the baseline's over the same epochs. */
 function ratios(r) {
@@ -97,10 +98,12 @@ lines.push('');
 lines.push(
   'Mean seconds per epoch of the epochs with noise on (the first half), and the ratio to the baseline over the same epochs. ' +
     'The epochs with noise off run the baseline step, so their ratio should be about 1: how far it is from 1 shows the timing noise ' +
-    '(two runs at once on a shared 2-core machine, wasm backend). The paper\'s ratios are VGG-16 on CIFAR-10 on a GPU.',
+    "(two runs at once on a shared 2-core machine, wasm backend). The paper's ratios are VGG-16 on CIFAR-10 on a GPU.",
 );
 lines.push('');
-lines.push('| method | s/epoch, noise on | ratio vs baseline (noise on) | ratio, noise-off epochs (timing noise) | paper |');
+lines.push(
+  '| method | s/epoch, noise on | ratio vs baseline (noise on) | ratio, noise-off epochs (timing noise) | paper |',
+);
 lines.push('| --- | --- | --- | --- | --- |');
 for (const row of ROWS) {
   const r = load(row.run);
@@ -128,16 +131,21 @@ if (new Set(others.map((r) => r.seed)).size > 1) {
   lines.push('');
   lines.push('## Seeds');
   lines.push('');
-  lines.push('Final test error (%) per seed (each seed: its own initial weights and batch order, shared by every method).');
+  lines.push(
+    'Final test error (%) per seed (each seed: its own initial weights and batch order, shared by every method).',
+  );
   lines.push('');
   lines.push('| method | seed | final test error | method − baseline, same seed |');
   lines.push('| --- | --- | --- | --- |');
   const bySeed = new Map();
   for (const r of others) bySeed.set(`${r.method}/${r.seed}`, r);
   const order = ['none', 'anl', 'canl'];
-  for (const r of others.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method) || a.seed - b.seed)) {
+  for (const r of others.sort(
+    (a, b) => order.indexOf(a.method) - order.indexOf(b.method) || a.seed - b.seed,
+  )) {
     const base = bySeed.get(`none/${r.seed}`);
-    const diff = r.method !== 'none' && base ? `${((r.finalTestError - base.finalTestError) * 100).toFixed(2)}` : '';
+    const diff =
+      r.method !== 'none' && base ? `${((r.finalTestError - base.finalTestError) * 100).toFixed(2)}` : '';
     lines.push(`| ${LABEL[r.method]} | ${r.seed} | ${pct(r.finalTestError)} | ${diff} |`);
   }
 }
