@@ -33,18 +33,17 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
 /** Kernels replaced on the cpu backend: only where the composition beats the stock scalar loop. */
 export const CPU_TRAINING_KERNELS: readonly string[] = [Conv2DBackpropFilter, MaxPoolGrad, GatherV2, Tile];
 
-/** Kernels the wasm package has its own (slow) version of: replaced once that package is loaded. */
-const WASM_OWN_KERNELS: readonly string[] = [
-  Conv2DBackpropInput,
-  BatchMatMul,
-  MaxPoolGrad,
-  GatherV2,
-  Slice,
-  Tile,
-  Identity,
-  Sum,
-  Mean,
+/** The only kernels here that the wasm package lacks entirely (tfjs-backend-wasm 4.22). */
+const WASM_MISSING_KERNELS: readonly string[] = [
+  Conv2DBackpropFilter,
+  DepthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput,
 ];
+
+/** Kernels the wasm package has its own (slow) version of: replaced once that package is loaded. */
+const WASM_OWN_KERNELS: readonly string[] = WASM_TRAINING_KERNELS.filter(
+  (k) => !WASM_MISSING_KERNELS.includes(k),
+);
 
 /**
  * Registers the wasm training kernels (idempotent). Kernels wasm lacks are registered at once; the ones
