@@ -26,12 +26,11 @@ describe('buildNetwork', () => {
       const baseline = buildNetwork(model, 'none', 3).model;
       for (const method of ['anl', 'pni'] as const) {
         const other = buildNetwork(model, method, 3).model;
-        const ours = baseline.getWeights().map((w) => Array.from(w.dataSync()));
+        const ours = baseline.weights.map((w) => Array.from(w.read().dataSync()));
         // PNI adds one alpha per noise layer; every other weight is the baseline's.
-        const theirs = other
-          .getWeights()
-          .filter((w) => !w.name.includes('alpha'))
-          .map((w) => Array.from(w.dataSync()));
+        const theirs = other.weights
+          .filter((w) => !w.originalName.endsWith('alpha'))
+          .map((w) => Array.from(w.read().dataSync()));
         expect(theirs).toEqual(ours);
         other.dispose();
       }
@@ -64,7 +63,8 @@ describe('chainActivations', () => {
       const expected = model.predict(x) as tf.Tensor;
       expect(out.shape).toEqual([3, 10]);
       const got = out.dataSync();
-      expected.dataSync().forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+      const want = expected.dataSync();
+      for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 6);
       expect(site1.shape).toEqual(name === 'lenet5' ? [3, 28, 28, 6] : [3, 128]);
       expect(site2.shape).toEqual(name === 'lenet5' ? [3, 10, 10, 16] : [3, 64]);
       tf.dispose([x, site1, site2, out, expected]);
