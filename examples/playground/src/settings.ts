@@ -2,6 +2,7 @@
 // unit-tested in Node and the page shows their messages instead of a stack trace.
 
 export const MODELS = ['lenet5', 'mlp'] as const;
+/** trainWithNoise's methods the page offers ('none' is the baseline; ANP is left out), plus PNI. */
 export const METHODS = ['none', 'anl', 'canl', 'lat', 'gaussian', 'pni'] as const;
 export const ATTACKS = ['fgsm', 'pgd'] as const;
 export const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;

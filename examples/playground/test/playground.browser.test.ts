@@ -189,6 +189,15 @@ describe.skipIf(browserPath === null)('playground in headless Chromium', () => {
       () => document.querySelector('#status')?.textContent?.startsWith('Training ANL: epoch'),
       { timeout: 60_000, polling: 100 },
     );
+    // The page answers while it trains: a timer fires within a batch or two, not after the epoch.
+    const timerDelayMs = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const started = performance.now();
+          setTimeout(() => resolve(performance.now() - started), 0);
+        }),
+    );
+    expect(timerDelayMs).toBeLessThan(2000);
     await page.click('#stop');
     await page.waitForFunction(
       () => document.querySelector<HTMLElement>('#status')?.dataset.state !== 'running',
