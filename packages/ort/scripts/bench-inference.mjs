@@ -2,10 +2,11 @@
 // exported file, and OrtTensorOps running ANL's noise expression (first call compiles, later calls
 // reuse the session). Run after `npx tsup` in packages/ort (and packages/core):
 //   node packages/ort/scripts/bench-inference.mjs
-import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
+
 import { activationStd, anlNoise, createRng, sampleClippedGaussianR } from '@anl/core';
 import { exportToOnnx, OrtTensorOps } from '@anl/ort';
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
 
 await tf.setBackend('cpu');
 const runs = Number(process.env.RUNS ?? 20);

@@ -8,13 +8,13 @@ import {
   shapesEqual,
   type TensorOpsV1,
 } from '@anl/core';
+import { encodeOnnxModel } from '@anl/onnx';
 import * as ort from 'onnxruntime-node';
 import { compileGraph } from './lazy/compile-graph';
 import { indexFeed, reduceAll, reduceRows, reshape, scalarFeed } from './lazy/expressions';
 import { hostNormal, hostUniform } from './lazy/host-random';
 import { OrtLazyTensor } from './lazy/ort-lazy-tensor';
 import { SessionCache } from './lazy/session-cache';
-import { encodeOnnxModel } from './onnx/onnx-model';
 import {
   assertBatched,
   assertFinite,
