@@ -4,6 +4,7 @@ import {
   decodeOnnxModel,
   type ExportToOnnxOptions,
   exportToOnnx,
+  type OnnxAttribute,
   type OnnxModel,
 } from '@anl/onnx';
 import * as tf from '@tensorflow/tfjs';
