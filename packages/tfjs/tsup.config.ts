@@ -1,11 +1,16 @@
 import { defineConfig } from 'tsup';
 import { anlTsupPreset } from '../../tsup.preset';
 
-// `@anl/tfjs` stays external so the `node` entry re-exports the main bundle instead of copying it
-// (one NoiseLayer class per program; see src/node/index.ts).
+// `@anl/tfjs` stays external so the `node` and `onnx` entries import the main bundle instead of
+// copying it (one NoiseLayer class per program; see src/node/index.ts).
 export default defineConfig(
   anlTsupPreset(
-    { index: 'src/index.ts', node: 'src/node/index.ts', 'wasm-training': 'src/wasm-training/index.ts' },
+    {
+      index: 'src/index.ts',
+      node: 'src/node/index.ts',
+      'wasm-training': 'src/wasm-training/index.ts',
+      onnx: 'src/onnx/index.ts',
+    },
     { external: ['@anl/tfjs'] },
   ),
 );

@@ -1,4 +1,6 @@
 // Contracts
+
+export { CheckedTensorOps, type TensorKernelsV1 } from './checked-tensor-ops';
 export { AnlError, type AnlErrorCode, describeValue, invalidArgument } from './errors';
 // Noise algebra
 export { activationStd } from './noise/activation-std';

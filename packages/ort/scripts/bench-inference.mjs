@@ -1,11 +1,14 @@
 // LeNet-5 inference on 28x28x1 inputs: tf.predict (tfjs cpu backend) vs onnxruntime-node on the
 // exported file, and OrtTensorOps running ANL's noise expression (first call compiles, later calls
-// reuse the session). Run after `npx tsup` in packages/ort (and packages/core):
+// reuse the session). Run after `npx turbo run build`:
 //   node packages/ort/scripts/bench-inference.mjs
+
+import { activationStd, anlNoise, createRng, sampleClippedGaussianR } from '@anl/core';
+import { lenet5 } from '@anl/models';
+import { exportToOnnx } from '@anl/onnx';
+import { OrtTensorOps } from '@anl/ort';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { activationStd, anlNoise, createRng, sampleClippedGaussianR } from '@anl/core';
-import { exportToOnnx, OrtTensorOps } from '@anl/ort';
 
 await tf.setBackend('cpu');
 const runs = Number(process.env.RUNS ?? 20);
@@ -26,24 +29,7 @@ async function time(fn) {
   return median(ms);
 }
 
-const model = tf.sequential({
-  layers: [
-    tf.layers.conv2d({
-      inputShape: [28, 28, 1],
-      filters: 6,
-      kernelSize: 5,
-      padding: 'same',
-      activation: 'relu',
-    }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.flatten(),
-    tf.layers.dense({ units: 120, activation: 'relu' }),
-    tf.layers.dense({ units: 84, activation: 'relu' }),
-    tf.layers.dense({ units: 10, activation: 'softmax' }),
-  ],
-});
+const model = lenet5({ noise: false, seed: 1 });
 const rng = createRng(1);
 const data = Float32Array.from({ length: batch * 784 }, () => rng.uniform());
 const x = tf.tensor(data, [batch, 28, 28, 1]);

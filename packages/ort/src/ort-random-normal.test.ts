@@ -1,6 +1,6 @@
+import { encodeOnnxModel } from '@anl/onnx';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { encodeOnnxModel } from './onnx/onnx-model';
 import { OrtTensorOps } from './ort-tensor-ops';
 
 /** A graph whose only node is a seeded RandomNormal of shape [4]. */

@@ -1,4 +1,4 @@
-import type { OnnxGraph, OnnxNode, OnnxTensor, OnnxValueInfo } from '../onnx/onnx-model';
+import type { OnnxGraph, OnnxNode, OnnxTensor, OnnxValueInfo } from '@anl/onnx';
 import type { LazyDataType, OrtLazyTensor } from './ort-lazy-tensor';
 
 /** A graph input and the host values to feed it. */

@@ -1,4 +1,4 @@
-import type { OnnxAttribute } from '../onnx/onnx-model';
+import type { OnnxAttribute } from '@anl/onnx';
 
 /** Element types a lazy node can hold; only `float` tensors leave `OrtTensorOps`. */
 export type LazyDataType = 'float' | 'int64' | 'bool';

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildOnnxModel, exportToOnnx, saveOnnx } from '@anl/onnx';
 import { parametricNoiseLayer } from '@anl/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOnnxModel, exportToOnnx } from './export-to-onnx';
-import { saveOnnx } from './save-onnx';
 import {
+  exportChecked,
   maxAbsDiff,
   onnxPredict,
   randomInput,
@@ -131,7 +131,7 @@ describe('exportToOnnx: ParametricNoiseLayer (PNI)', () => {
   it('inactive at inference: the identity, same predictions as tfjs', async () => {
     const model = pniModel(false);
     const input = { shape: [4, 50], data: randomInput([4, 50], 1) };
-    const got = await onnxPredict(exportToOnnx(model), [input]);
+    const got = await onnxPredict(exportChecked(model), [input]);
     expect(maxAbsDiff(got.values[0], tfjsPredict(model, [input])[0])).toBeLessThan(1e-5);
     model.dispose();
   });

@@ -1,16 +1,11 @@
 import { AnlError, invalidArgument } from '@anl/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { encodeOnnxModel, type OnnxModel } from '../onnx/onnx-model';
-import { ANL_MODEL_CONVERTERS } from './anl-model-layers';
-import { type LayerConverter, type LayerLike, unsupported } from './converter-context';
-import { CONVOLUTION_CONVERTERS } from './convolution-layers';
-import { CORE_CONVERTERS } from './core-layers';
+import { encodeOnnxModel } from '../onnx/encode-onnx-model';
+import type { OnnxModel } from '../onnx/onnx-model';
+import { type LayerLike, unsupported } from './converter-context';
 import { ExportValue } from './export-value';
-import { MERGE_CONVERTERS } from './merge-layers';
-import { NOISE_CONVERTERS } from './noise-layers';
+import { converterFor, registeredLayerClassNames, SUPPORTED_LAYER_CLASSES } from './layer-converter-registry';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
-import { POOLING_CONVERTERS } from './pooling-layers';
-import { RESIZE_CONVERTERS } from './resize-layers';
 
 export interface ExportToOnnxOptions {
   /**
@@ -23,24 +18,6 @@ export interface ExportToOnnxOptions {
   /** Free text stored in the file (ModelProto.doc_string). */
   readonly docString?: string;
 }
-
-/** Every layer class the exporter converts (tfjs class names). */
-const CONVERTERS: Record<string, LayerConverter> = {
-  ...CORE_CONVERTERS,
-  ...CONVOLUTION_CONVERTERS,
-  ...POOLING_CONVERTERS,
-  ...MERGE_CONVERTERS,
-  ...RESIZE_CONVERTERS,
-  ...NOISE_CONVERTERS,
-  ...ANL_MODEL_CONVERTERS,
-};
-
-export const SUPPORTED_LAYER_CLASSES: readonly string[] = [
-  'InputLayer',
-  ...Object.keys(CONVERTERS),
-  'Sequential',
-  'Model',
-];
 
 /** The parts of tfjs's SymbolicTensor and Node the graph walk reads. */
 interface SymbolicLike {
@@ -60,8 +37,9 @@ interface ModelLike extends LayerLike {
 /**
  * The ONNX model (ModelProto bytes, opset 17) computing `model.predict`. Inputs and outputs keep
  * tfjs's shapes and channels-last order and are named after the input and output layers; spatial
- * layers run channels-first inside the graph (see `ExportValue`). `NoiseLayer`s are skipped, so a
- * model with noise layers exports to the same graph as its `stripNoiseLayers` copy.
+ * layers run channels-first inside the graph (see `ExportValue`). Layers of classes outside
+ * tfjs-layers convert through `registerLayerConverter` (`import '@anl/tfjs/onnx'` registers the
+ * noise layers, `import '@anl/models/onnx'` the models' own layers).
  * Throws AnlError UNSUPPORTED naming the first layer it cannot convert, before writing anything.
  */
 export function exportToOnnx(model: LayersModel, options: ExportToOnnxOptions = {}): Uint8Array {
@@ -95,7 +73,7 @@ export function buildOnnxModel(model: LayersModel, options: ExportToOnnxOptions 
   });
   return {
     graph: g.build(options.graphName ?? m.name),
-    producerName: '@anl/ort',
+    producerName: '@anl/onnx',
     producerVersion: '0.1.0',
     docString: options.docString,
   };
@@ -147,11 +125,14 @@ function convertCall(
   if (className === 'Sequential' || className === 'Model' || className === 'Functional') {
     return convertGraph(g, layer as unknown as ModelLike, inputs);
   }
-  const converter = CONVERTERS[className];
+  const converter = converterFor(layer);
   if (!converter) {
+    const known = [...SUPPORTED_LAYER_CLASSES, ...registeredLayerClassNames()];
     throw unsupported(
       layer,
-      `no ONNX converter for this class; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}`,
+      `no ONNX converter for this class (register one with registerLayerConverter; the layers of ` +
+        `@anl/tfjs and @anl/models register theirs on import '@anl/tfjs/onnx' and '@anl/models/onnx'); ` +
+        `supported: ${known.join(', ')}`,
     );
   }
   const outs = converter({

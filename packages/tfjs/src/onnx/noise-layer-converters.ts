@@ -1,4 +1,4 @@
-import { hostWeights, type LayerConverter, singleInput } from './converter-context';
+import { hostWeights, type LayerConverter, singleInput } from '@anl/onnx';
 
 /**
  * @anl/tfjs's `ParametricNoiseLayer` (PNI): `h + alpha * std(h) * N(0, 1)`, std over the whole
@@ -7,7 +7,7 @@ import { hostWeights, type LayerConverter, singleInput } from './converter-conte
  * onnxruntime starts every new session from the same default random state, so the first run of
  * each session draws the same noise.
  */
-const parametricNoise: LayerConverter = (ctx) => {
+export const parametricNoiseConverter: LayerConverter = (ctx) => {
   const x = singleInput(ctx);
   if (ctx.config.activeAtInference === false) return [x];
   const { g, layer } = ctx;
@@ -35,8 +35,5 @@ const parametricNoise: LayerConverter = (ctx) => {
   return [h.derive(g.node('Add', [h.name, noise], `${layer.name}/Add`))];
 };
 
-export const NOISE_CONVERTERS: Record<string, LayerConverter> = {
-  // NoiseLayer is the identity outside training: exporting skips it, as stripNoiseLayers would.
-  'anl>Noise': (ctx) => [singleInput(ctx)],
-  'anl>ParametricNoise': parametricNoise,
-};
+/** `NoiseLayer` is the identity outside training: exporting skips it, as `stripNoiseLayers` would. */
+export const noiseLayerConverter: LayerConverter = (ctx) => [singleInput(ctx)];

@@ -1,12 +1,17 @@
-import { hostWeights, type LayerConverter, singleInput, unsupported } from './converter-context';
-import { windowPads } from './convolution-layers';
-import { ExportValue } from './export-value';
+import {
+  ExportValue,
+  hostWeights,
+  type LayerConverter,
+  singleInput,
+  unsupportedLayer as unsupported,
+  windowPads,
+} from '@anl/onnx';
 
 /**
  * @anl/models' `ShortcutPad` (ResNet "option A" shortcut): x[:, ::s, ::s, :], then zero channels
  * split evenly before and after. A strided Slice and a Pad, in whichever layout the input is.
  */
-const shortcutPad: LayerConverter = (ctx) => {
+export const shortcutPadConverter: LayerConverter = (ctx) => {
   const { g, layer, config } = ctx;
   let x = singleInput(ctx);
   if (x.rank !== 4) throw unsupported(layer, `expected a rank-4 input, got rank ${x.rank}`);
@@ -45,7 +50,7 @@ const shortcutPad: LayerConverter = (ctx) => {
  * MatMul broadcast over the pixels), then a box filter of ones per output channel ('smoothing':
  * valid; 'unsharp': 2 m - box(m), same padding), plus a per-pixel bias.
  */
-const weightMap: LayerConverter = (ctx) => {
+export const weightMapConverter: LayerConverter = (ctx) => {
   const { g, layer, config } = ctx;
   const input = singleInput(ctx).inTfjsLayout(g);
   if (input.rank !== 4) throw unsupported(layer, `expected a rank-4 input, got rank ${input.rank}`);
@@ -96,9 +101,4 @@ const weightMap: LayerConverter = (ctx) => {
     out = g.node('Add', [out, g.constant(`${layer.name}/B`, chw, [co, ho, wo])], `${layer.name}/BiasAdd`);
   }
   return [new ExportValue(out, ctx.outputShapes[0], 'nchw')];
-};
-
-export const ANL_MODEL_CONVERTERS: Record<string, LayerConverter> = {
-  'anl>ShortcutPad': shortcutPad,
-  'anl>WeightMap': weightMap,
 };

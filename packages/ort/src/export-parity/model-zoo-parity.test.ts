@@ -1,8 +1,8 @@
 import { lenet5, mobilenetV1, mobilenetV2, pyramidNet, resnet18, resnet20, vgg11, wmCnn } from '@anl/models';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportToOnnx } from './export-to-onnx';
 import {
+  exportChecked,
   maxAbsDiff,
   onnxPredict,
   randomInput,
@@ -19,7 +19,7 @@ async function zooParity(model: tf.LayersModel, batch = 2): Promise<number> {
   randomizeWeights(model, 51);
   const shape = [batch, ...(model.inputs[0].shape.slice(1) as number[])];
   const input = { shape, data: randomInput(shape, 52) };
-  const got = await onnxPredict(exportToOnnx(model), [input]);
+  const got = await onnxPredict(exportChecked(model), [input]);
   const want = tfjsPredict(model, [input])[0];
   model.dispose();
   return maxAbsDiff(got.values[0], want);

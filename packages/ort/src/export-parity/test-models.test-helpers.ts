@@ -1,6 +1,54 @@
 import { createRng } from '@anl/core';
+import {
+  buildOnnxModel,
+  decodeOnnxModel,
+  type ExportToOnnxOptions,
+  exportToOnnx,
+  type OnnxAttribute,
+  type OnnxModel,
+} from '@anl/onnx';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import { expect } from 'vitest';
+// The exporter learns @anl/tfjs's and @anl/models' layers from their `onnx` subpaths.
+import '@anl/models/onnx';
+
+/**
+ * `exportToOnnx(model, options)`, after checking that the bytes decode (with the code generated from
+ * onnx.proto) back to exactly the model `buildOnnxModel` built: every node, attribute, input, output
+ * and initializer, values compared bit for bit once rounded to float32 (what the file stores).
+ */
+export function exportChecked(model: tf.LayersModel, options: ExportToOnnxOptions = {}): Uint8Array {
+  const bytes = exportToOnnx(model, options);
+  const decoded = decodeOnnxModel(bytes);
+  const built = buildOnnxModel(model, options);
+  expect(structure(decoded)).toEqual(structure(built));
+  built.graph.initializers.forEach((t, i) => {
+    const stored = t.dataType === 'float' ? Float32Array.from(t.values) : t.values;
+    expect(sameBits(decoded.graph.initializers[i].values, stored), `initializer ${t.name}`).toBe(true);
+  });
+  return bytes;
+}
+
+/** Everything but the initializers' values (compared apart: a deep equal of megabytes is slow). */
+function structure(m: OnnxModel): unknown {
+  const nodes = m.graph.nodes.map((n) => ({ ...n, attributes: (n.attributes ?? []).map(asStored) }));
+  const initializers = m.graph.initializers.map((t) => ({ ...t, values: t.values.length }));
+  return { ...m, docString: m.docString, graph: { ...m.graph, nodes, initializers } };
+}
+
+/** Float attributes as float32, as ONNX stores them. */
+function asStored(a: OnnxAttribute): OnnxAttribute {
+  if (a.type === 'float') return { ...a, value: Math.fround(a.value) };
+  if (a.type === 'floats') return { ...a, value: a.value.map(Math.fround) };
+  return a;
+}
+
+function sameBits(a: Float32Array | readonly number[], b: Float32Array | readonly number[]): boolean {
+  if (a.length !== b.length || a instanceof Float32Array !== b instanceof Float32Array) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
 
 /**
  * Replaces every weight with seeded random values, so biases and BN statistics matter: kernels
@@ -71,28 +119,6 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
-}
-
-/** LeNet-5 at 28x28x1: conv-relu-pool-conv-relu-pool-flatten-dense-dense-softmax. */
-export function lenet5(): tf.Sequential {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 6,
-        kernelSize: 5,
-        padding: 'same',
-        activation: 'relu',
-      }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 120, activation: 'relu' }),
-      tf.layers.dense({ units: 84, activation: 'relu' }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
 }
 
 /** A functional residual block with batch norm: conv-BN-relu-conv-BN + skip, relu, GAP, dense. */
