@@ -1,7 +1,7 @@
 // The one place the CLI learns which attacks exist and how to run one. Today @anl/attacks has FGSM and
 // PGD through evaluateRobustness; when attack objects (APGD, Square, AutoAttack) land, add them to
 // ATTACKS here and `anl attack` / `compare --attacks` / the report pick them up.
-import { type Classifier, evaluateRobustness, type LabelledData } from '@anl/attacks';
+import type { Classifier, LabelledData } from '@anl/attacks';
 
 /** What one attack measured: accuracy at each eps on `numExamples` test images. */
 export interface AttackResult {
@@ -27,6 +27,8 @@ type AttackRunner = (
 
 function viaEvaluateRobustness(attack: 'fgsm' | 'pgd'): AttackRunner {
   return async (classifier, data, options) => {
+    // Loaded here, not at the top: `anl --help` and argument errors should not wait for tfjs.
+    const { evaluateRobustness } = await import('@anl/attacks');
     const report = await evaluateRobustness(classifier, data, {
       attack,
       epsilons: options.epsilons,

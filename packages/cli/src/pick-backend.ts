@@ -6,7 +6,6 @@ import { enableWasmTraining, registerCpuTrainingKernels } from '@anl/tfjs/wasm-t
 import * as tf from '@tensorflow/tfjs';
 
 export type BackendName = 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
 
 /** One candidate's probe: ms per LeNet-5 training step, or why it failed; no time when forced. */
 export interface BackendProbe {
@@ -45,7 +44,7 @@ async function timeSteps(batch: number, steps: number): Promise<number> {
 export async function pickBackend(
   forced?: BackendName,
 ): Promise<{ backend: BackendName; probe: BackendProbe[] }> {
-  const candidates: readonly BackendName[] = forced ? [forced] : BACKENDS;
+  const candidates: readonly BackendName[] = forced ? [forced] : ['wasm', 'cpu'];
   const probe: BackendProbe[] = [];
   for (const name of candidates) {
     try {

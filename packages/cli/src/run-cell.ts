@@ -7,7 +7,7 @@ import { type AttackResult, runAttack } from './attacks';
 import { CELL_SCHEMA, type CellSpec, cellId } from './cell';
 import type { LoadedData } from './data';
 import { methodTakesEps, trainerMethod } from './methods';
-import { buildModel } from './models';
+import { buildModel } from './model-builders';
 import {
   activationStds,
   balancedIndices,

@@ -1,11 +1,8 @@
-import { classifierFromLayersModel } from '@anl/attacks';
 import { choiceListOption, integerOption, numberListOption, refuse } from '../args';
 import { listAttacks, runAttack } from '../attacks';
 import { setUpBackend } from '../backend';
 import { COMMON_OPTIONS, type Command, DATA_OPTIONS } from '../command';
-import { disposeData, loadData } from '../data';
 import { createProgressBar } from '../progress-bar';
-import { binomialSe } from '../run-cell';
 import { checkModelDir, loadSavedModel } from './load-saved';
 
 export const attackCommand: Command = {
@@ -46,6 +43,9 @@ export const attackCommand: Command = {
         ? undefined
         : integerOption('test-limit', String(values['test-limit']));
     const dir = checkModelDir(values['model-dir']);
+    const { classifierFromLayersModel } = await import('@anl/attacks');
+    const { disposeData, loadData } = await import('../data');
+    const { binomialSe } = await import('../run-cell');
     const backend = await setUpBackend(values.backend);
     const model = await loadSavedModel(dir);
     try {

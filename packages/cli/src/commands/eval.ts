@@ -1,8 +1,6 @@
 import { integerOption } from '../args';
 import { setUpBackend } from '../backend';
 import { COMMON_OPTIONS, type Command, DATA_OPTIONS, log } from '../command';
-import { disposeData, loadData } from '../data';
-import { binomialSe, testError } from '../run-cell';
 import { checkModelDir, loadSavedModel } from './load-saved';
 
 export const evalCommand: Command = {
@@ -22,6 +20,8 @@ export const evalCommand: Command = {
         ? undefined
         : integerOption('test-limit', String(values['test-limit']));
     const dir = checkModelDir(values['model-dir']);
+    const { disposeData, loadData } = await import('../data');
+    const { binomialSe, testError } = await import('../run-cell');
     const backend = await setUpBackend(values.backend);
     const model = await loadSavedModel(dir);
     try {

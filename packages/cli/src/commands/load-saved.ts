@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnlError } from '@anl/core';
-import { loadModel, MODEL_JSON } from '@anl/tfjs/node';
+
+/** The file saveModel writes (@anl/tfjs/node's MODEL_JSON; not imported so --help stays fast). */
+const MODEL_JSON = 'model.json';
+
 import type * as tf from '@tensorflow/tfjs';
 
 /** Checks that `dir` holds a model saved by `anl train --save-model DIR`; NOT_FOUND says how to make one. */
@@ -26,6 +29,7 @@ export function checkModelDir(dir: string | boolean | undefined): string {
 }
 
 /** Loads the model (after the backend is set up, so its weights live there). */
-export function loadSavedModel(dir: string): Promise<tf.LayersModel> {
+export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
+  const { loadModel } = await import('@anl/tfjs/node');
   return loadModel(dir);
 }

@@ -6,7 +6,6 @@ import { createProgressBar } from '../progress-bar';
 import { reportHtml } from '../report/html';
 import { buildPlots } from '../report/plots';
 import { readCellResults } from '../report/read-results';
-import { renderVegaLite } from '../report/render';
 import { groupCells } from '../report/summarise';
 import { formatTables } from '../report/tables';
 
@@ -52,6 +51,7 @@ export const reportCommand: Command = {
     mkdirSync(join(out, 'plots'), { recursive: true });
     const tables = formatTables(cells);
     const plots = buildPlots(groupCells(cells));
+    const { renderVegaLite } = await import('../report/render');
     const bar = createProgressBar({ label: 'plots', total: plots.length });
     const rendered = [];
     const written: string[] = [];

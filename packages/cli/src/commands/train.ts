@@ -1,12 +1,9 @@
-import { saveModel } from '@anl/tfjs/node';
 import { choiceOption, integerOption, numberOption, refuse } from '../args';
 import { setUpBackend } from '../backend';
 import { type CellSpec, writeJsonAtomic } from '../cell';
 import { COMMON_OPTIONS, type Command, log } from '../command';
-import { disposeData, loadData } from '../data';
 import { listMethods, methodTakesEps } from '../methods';
 import { listModels } from '../models';
-import { runCell } from '../run-cell';
 import { formatCellSummary } from '../summary';
 import { parseTrainingOptions, TRAINING_OPTIONS } from '../train-options';
 
@@ -65,6 +62,10 @@ export const trainCommand: Command = {
   },
   async run({ values }) {
     const spec: CellSpec = { ...parseCellIdentity(values), ...parseTrainingOptions(values) };
+    // Heavy modules (tfjs, the models) load only now, after the arguments are checked.
+    const { saveModel } = await import('@anl/tfjs/node');
+    const { disposeData, loadData } = await import('../data');
+    const { runCell } = await import('../run-cell');
     const backend = await setUpBackend(values.backend);
     const data = await loadData(spec.data, { trainLimit: spec.trainLimit, testLimit: spec.testLimit });
     try {
