@@ -17,6 +17,11 @@ export interface CellSpec {
   optimizer: 'adam' | 'sgd';
   /** Noise for the first `noiseEpochs` epochs only (the paper's Table 3 halves); absent: every epoch. */
   noiseEpochs?: number;
+  /** Step schedule: the learning rate is multiplied by lrDropFactor every lrDropEvery epochs. */
+  lrDropEvery?: number;
+  lrDropFactor?: number;
+  /** From epoch noiseEpochs on, the schedule's minimum learning rate (the ANL paper's Table 3 protocol). */
+  lrMinAfterNoise?: boolean;
   trainLimit?: number;
   testLimit?: number;
   attacks: string[];
@@ -39,6 +44,9 @@ export function cellArgs(spec: CellSpec, out: string): string[] {
   args.push('--seed', String(spec.seed), '--data', spec.data, '--epochs', String(spec.epochs));
   args.push('--batch', String(spec.batch), '--lr', String(spec.lr), '--optimizer', spec.optimizer);
   if (spec.noiseEpochs !== undefined) args.push('--noise-epochs', String(spec.noiseEpochs));
+  if (spec.lrDropEvery !== undefined) args.push('--lr-drop-every', String(spec.lrDropEvery));
+  if (spec.lrDropFactor !== undefined) args.push('--lr-drop-factor', String(spec.lrDropFactor));
+  if (spec.lrMinAfterNoise) args.push('--lr-min-after-noise');
   if (spec.trainLimit !== undefined) args.push('--train-limit', String(spec.trainLimit));
   if (spec.testLimit !== undefined) args.push('--test-limit', String(spec.testLimit));
   if (spec.attacks.length > 0) {
@@ -48,6 +56,23 @@ export function cellArgs(spec: CellSpec, out: string): string[] {
   }
   args.push('--out', out);
   return args;
+}
+
+/** The learning rate of each epoch (0-based) under the cell's schedule. */
+export function learningRateAt(
+  spec: Pick<CellSpec, 'lr' | 'epochs' | 'noiseEpochs' | 'lrDropEvery' | 'lrDropFactor' | 'lrMinAfterNoise'>,
+  epoch: number,
+): number {
+  const stepped = (e: number) =>
+    spec.lrDropEvery === undefined
+      ? spec.lr
+      : spec.lr * (spec.lrDropFactor ?? 0.2) ** Math.floor(e / spec.lrDropEvery);
+  if (spec.lrMinAfterNoise && spec.noiseEpochs !== undefined && epoch >= spec.noiseEpochs) {
+    let min = stepped(0);
+    for (let e = 1; e < spec.epochs; e++) min = Math.min(min, stepped(e));
+    return min;
+  }
+  return stepped(epoch);
 }
 
 /** POSIX shell quoting for one argument (plain words stay bare). */

@@ -4,7 +4,7 @@ import { classifierFromLayersModel } from '@anl/attacks';
 import { trainWithNoise } from '@anl/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { type AttackResult, runAttack } from './attacks';
-import { CELL_SCHEMA, type CellSpec, cellId } from './cell';
+import { CELL_SCHEMA, type CellSpec, cellId, learningRateAt } from './cell';
 import type { LoadedData } from './data';
 import { methodTakesEps, trainerMethod } from './methods';
 import { buildModel } from './model-builders';
@@ -107,6 +107,7 @@ export async function runCell(
       batchSize: spec.batch,
       optimizer,
       seed: spec.seed,
+      learningRate: (epoch) => learningRateAt(spec, epoch),
       callbacks: {
         onEpochBegin: (epoch) => {
           bar = createProgressBar({ label: `${label} epoch ${epoch + 1}/${spec.epochs}`, total: batches });

@@ -23,6 +23,21 @@ export const TRAINING_OPTIONS: OptionSpecs = {
     value: 'N',
     help: "noise on for the first N epochs only (the paper's Table 3 halves)",
   },
+  'lr-drop-every': {
+    type: 'string',
+    value: 'N',
+    help: 'multiply the learning rate by --lr-drop-factor every N epochs',
+  },
+  'lr-drop-factor': {
+    type: 'string',
+    value: 'F',
+    help: 'the step schedule\'s factor (default 0.2: the paper\'s "divided by 5")',
+  },
+  'lr-min-after-noise': {
+    type: 'boolean',
+    default: false,
+    help: "with --noise-epochs: the schedule's minimum learning rate once the noise is off (the paper's Table 3)",
+  },
   attacks: {
     type: 'string',
     default: '',
@@ -59,6 +74,12 @@ export function parseTrainingOptions(values: Values): Omit<CellSpec, 'model' | '
     lr: positiveNumber('lr', String(values.lr)),
     optimizer: choiceOption('optimizer', String(values.optimizer), ['adam', 'sgd'] as const),
     noiseEpochs: optionalInt(values, 'noise-epochs', 0),
+    lrDropEvery: optionalInt(values, 'lr-drop-every'),
+    lrDropFactor:
+      values['lr-drop-factor'] === undefined
+        ? undefined
+        : positiveNumber('lr-drop-factor', String(values['lr-drop-factor'])),
+    lrMinAfterNoise: values['lr-min-after-noise'] === true ? true : undefined,
     trainLimit: optionalInt(values, 'train-limit'),
     testLimit: optionalInt(values, 'test-limit'),
     attacks: attacksText === '' ? [] : choiceListOption('attacks', attacksText, listAttacks()),

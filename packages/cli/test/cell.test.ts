@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../src/args';
-import { type CellSpec, cellArgs, cellId, shellQuote } from '../src/cell';
+import { type CellSpec, cellArgs, cellId, learningRateAt, shellQuote } from '../src/cell';
 import { sweepCells } from '../src/commands/compare';
 import { parseCellIdentity, trainCommand } from '../src/commands/train';
 import { listMethods } from '../src/methods';
@@ -34,6 +34,9 @@ describe('cells', () => {
       optimizer: fc.constantFrom('adam' as const, 'sgd' as const),
       noiseEpochs: fc.option(fc.nat(100), { nil: undefined }),
       trainLimit: fc.option(fc.integer({ min: 1, max: 60000 }), { nil: undefined }),
+      lrDropEvery: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+      lrDropFactor: fc.option(fc.double({ min: 0.01, max: 1, noNaN: true }), { nil: undefined }),
+      lrMinAfterNoise: fc.option(fc.constant(true as const), { nil: undefined }),
       attacks: fc.subarray(['fgsm', 'pgd']),
       attackEps: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 }),
     });
@@ -65,6 +68,22 @@ describe('cells', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('steps the learning rate and holds its minimum once the noise is off (Table 3 protocol)', () => {
+    const base = { lr: 0.1, epochs: 30, lrDropEvery: 5 };
+    // 0.1 divided by 5 every 5 epochs: 0.1, 0.02, 0.004, 8e-4, 1.6e-4, 3.2e-5.
+    expect([0, 4, 5, 10, 29].map((e) => learningRateAt(base, e))).toEqual([
+      0.1,
+      0.1,
+      0.1 * 0.2,
+      0.1 * 0.2 ** 2,
+      0.1 * 0.2 ** 5,
+    ]);
+    const table3 = { ...base, noiseEpochs: 15, lrMinAfterNoise: true };
+    expect(learningRateAt(table3, 14)).toBeCloseTo(0.1 * 0.2 ** 2, 15);
+    expect(learningRateAt(table3, 15)).toBeCloseTo(0.1 * 0.2 ** 5, 15);
+    expect(learningRateAt({ lr: 0.001, epochs: 8 }, 7)).toBe(0.001);
   });
 
   it('the grid has one baseline per model and seed and every method × eps × seed otherwise', () => {
