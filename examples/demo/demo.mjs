@@ -19,6 +19,8 @@ given.forEach((arg, i) => {
 
 const compare = [
   'compare',
+  '--out',
+  out,
   '--methods',
   'none,anl,canl',
   '--eps',
