@@ -21,7 +21,7 @@ describe('anl report', () => {
       '--methods',
       'none,gaussian,anl',
       '--eps',
-      '0.03,0.1',
+      '0.03',
       '--seeds',
       '1',
       ...TINY,
