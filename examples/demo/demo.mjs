@@ -2,7 +2,7 @@
 // (no download) trained as the baseline, with ANL and with CANL (eps 0.03, the ANL paper's Table 2
 // setting), from the same initial weights and batch order; then clean test error and FGSM / PGD
 // accuracy side by side, each with its sampling noise (binomial standard error), and report.html with
-// the plots. A thin call of `anl compare` + `anl report` (@anl/cli): any of their options can be added,
+// the plots. A thin call of `anl compare --report` (@anl/cli): any of its options can be added,
 //
 //   node examples/demo/demo.mjs [--epochs N] [--seeds 1,2,3] [--jobs N] [--backend wasm|cpu] [--out DIR]
 //
@@ -38,17 +38,13 @@ const compare = [
   '5',
   '--jobs',
   '2',
+  '--report',
+  '--title',
+  'anl demo: baseline vs ANL vs CANL (LeNet-5, Fashion-MNIST subset)',
   ...given,
 ];
 const started = Date.now();
-let code = await main(compare);
-if (code === 0)
-  code = await main([
-    'report',
-    out,
-    '--title',
-    'anl demo: baseline vs ANL vs CANL (LeNet-5, Fashion-MNIST subset)',
-  ]);
+const code = await main(compare);
 if (code === 0) {
   console.log(
     `\nOpen ${out}/report/report.html for the plots. One seed and a short budget: read a difference smaller\n` +

@@ -121,6 +121,12 @@ export const compareCommand: Command = {
       help: 'k8s: working folder in the container (the claim is mounted there)',
     },
     cpus: { type: 'string', default: '2', value: 'N', help: 'slurm / k8s: CPUs per cell' },
+    report: {
+      type: 'boolean',
+      default: false,
+      help: "then anl report DIR (tables on stdout, DIR/report/report.html, plots; --json: the report's JSON)",
+    },
+    title: { type: 'string', default: 'anl compare', value: 'TEXT', help: 'with --report: the page title' },
     time: { type: 'string', default: '02:00:00', value: 'HH:MM:SS', help: 'slurm: time limit per cell' },
     ...COMMON_OPTIONS,
   },
@@ -221,6 +227,10 @@ export const compareCommand: Command = {
       process.off('SIGTERM', stop);
     }
     if (todo.length > 0) bar.finish(`${ran.length} done, ${failed.length} failed`);
+    if (values.report && failed.length === 0) {
+      const { reportCommand } = await import('./report');
+      return reportCommand.run({ values: { title: values.title, json: values.json }, positionals: [out] });
+    }
     const results = readCellResults([out]);
     if (values.json) {
       process.stdout.write(

@@ -38,7 +38,15 @@ export function groupCells(cells: readonly CellResult[]): Group[] {
     const key = `${c.spec.model}|${c.spec.method}|${c.spec.eps ?? ''}`;
     map.set(key, [...(map.get(key) ?? []), c]);
   }
-  return [...map.entries()].map(([key, list]) => {
+  // The baseline first, then by model, method and eps.
+  const order = (c: CellResult) =>
+    [c.spec.method === 'none' ? 0 : 1, c.spec.model, c.spec.method, c.spec.eps ?? 0] as const;
+  const entries = [...map.entries()].sort(([, a], [, b]) => {
+    const [x, y] = [order(a[0]), order(b[0])];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
+  return entries.map(([key, list]) => {
     const { model, method, eps } = list[0].spec;
     const label = `${models.size > 1 ? `${model} ` : ''}${method}${eps === undefined ? '' : ` ${eps}`}`;
     const robustness: Group['robustness'] = [];
