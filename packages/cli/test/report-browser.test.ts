@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
@@ -28,12 +28,11 @@ describe('anl report', () => {
       ...TINY_ATTACKS,
       '--jobs',
       '2',
+      '--report',
+      '--json',
     ]);
     expect(sweep.code, sweep.stderr).toBe(0);
-    expect(sweep.stdout).toContain('### Clean error and robust accuracy at eps 0.05');
-    const r = await runAnl(['report', out, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    const report = jsonOut(r) as Record<string, any>;
+    const report = jsonOut(sweep) as Record<string, any>;
     expect(report.cells).toHaveLength(3);
     expect(report.plots).toEqual([...PLOT_NAMES]);
     const dir = join(out, 'report');
@@ -42,7 +41,9 @@ describe('anl report', () => {
       const png = readFileSync(join(dir, 'plots', `${name}.png`));
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     }
-    expect(existsSync(join(dir, 'report.md'))).toBe(true);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('### Clean error and robust accuracy at eps 0.05');
+    expect(md).toMatch(/\| none \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \|/);
 
     const browser = await puppeteer.launch({
       executablePath: CHROMIUM,

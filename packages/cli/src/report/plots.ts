@@ -56,7 +56,7 @@ function trainingCurves(groups: Group[]): Plot | undefined {
         encoding: {
           x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
           y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
-          color: { field: 'method', type: 'nominal' },
+          color: { field: 'method', type: 'nominal', sort: groups.map((g) => g.label) },
         },
       },
       resolve: { scale: { y: 'independent' } },
@@ -89,7 +89,7 @@ function activationStd(groups: Group[]): Plot | undefined {
     spec: {
       ...base,
       data: { values },
-      facet: { column: { field: 'method', type: 'nominal', title: null } },
+      facet: { column: { field: 'method', type: 'nominal', title: null, sort: groups.map((g) => g.label) } },
       spec: {
         width: 200,
         height: 160,
@@ -134,7 +134,7 @@ function featureMaps(groups: Group[]): Plot | undefined {
       ...base,
       data: { values },
       facet: {
-        row: { field: 'method', type: 'nominal', title: null },
+        row: { field: 'method', type: 'nominal', title: null, sort: groups.map((g) => g.label) },
         column: { field: 'panel', type: 'nominal', title: null, sort: panelOrder },
       },
       spec: {
@@ -175,7 +175,7 @@ function errorVsEps(groups: Group[]): Plot | undefined {
     {
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'eps', type: 'quantitative', title: 'training eps' },
+        x: { field: 'eps', type: 'quantitative', title: 'training eps', axis: { format: '~g' } },
         y: { field: 'error', type: 'quantitative', title: 'test error (%)', scale: { zero: false } },
         color: { field: 'method', type: 'nominal' },
       },
@@ -226,7 +226,7 @@ function gradientSimilarity(groups: Group[]): Plot | undefined {
     spec: {
       ...base,
       data: { values },
-      facet: { column: { field: 'method', type: 'nominal', title: null } },
+      facet: { column: { field: 'method', type: 'nominal', title: null, sort: groups.map((g) => g.label) } },
       spec: {
         width: 260,
         height: 260,
@@ -294,7 +294,7 @@ function robustness(groups: Group[]): Plot | undefined {
                 title: 'accuracy (%)',
                 scale: { domain: [0, 100] },
               },
-              color: { field: 'method', type: 'nominal' },
+              color: { field: 'method', type: 'nominal', sort: groups.map((g) => g.label) },
             },
           },
           {
@@ -303,7 +303,7 @@ function robustness(groups: Group[]): Plot | undefined {
               x: { field: 'eps', type: 'quantitative' },
               y: { field: 'lo', type: 'quantitative' },
               y2: { field: 'hi' },
-              color: { field: 'method', type: 'nominal' },
+              color: { field: 'method', type: 'nominal', sort: groups.map((g) => g.label) },
             },
           },
         ],
