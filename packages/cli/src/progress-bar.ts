@@ -4,34 +4,49 @@
 const WIDTH = 24;
 
 /** Seconds as "12s" or "3m05s". */
-export function formatSeconds(seconds) {
+export function formatSeconds(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 /** "[#########---------------]" for done/total. */
-export function renderBar(done, total, width = WIDTH) {
+export function renderBar(done: number, total: number, width = WIDTH): string {
   const filled = total > 0 ? Math.min(width, Math.round((width * done) / total)) : width;
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 
+export interface ProgressBarOptions {
+  label: string;
+  total: number;
+  /** Where the bar goes (default stderr: stdout is kept for results and --json). */
+  stream?: { write(text: string): unknown; isTTY?: boolean };
+  isTTY?: boolean;
+  now?: () => number;
+  logEveryMs?: number;
+}
+
+export interface ProgressBar {
+  update(done: number, info?: string): void;
+  /** Prints the final line; returns the seconds since the bar was created. */
+  finish(info?: string): number;
+}
+
 /**
- * createProgressBar({ label, total, stream, logEveryMs }) -> { update(done, info), finish(info) }.
- * `info` is a short string shown after the counts (e.g. "loss 0.41"). `stream` defaults to stdout;
- * `isTTY` and `now` can be given for tests.
+ * A bar for `total` steps. `info` is a short string shown after the counts (e.g. "loss 0.41").
+ * `isTTY` and `now` can be given for tests; ANL_PLAIN_PROGRESS=1 forces line mode (worker processes).
  */
 export function createProgressBar({
   label,
   total,
-  stream = process.stdout,
-  isTTY = stream.isTTY === true,
+  stream = process.stderr,
+  isTTY = stream.isTTY === true && process.env.ANL_PLAIN_PROGRESS !== '1',
   now = Date.now,
   logEveryMs = 15_000,
-}) {
+}: ProgressBarOptions): ProgressBar {
   const started = now();
   let lastLog = started;
   let lastDraw = 0;
-  const line = (done, info) => {
+  const line = (done: number, info: string) => {
     const elapsed = (now() - started) / 1000;
     const eta = done > 0 && done < total ? ` eta ${formatSeconds((elapsed / done) * (total - done))}` : '';
     return `${label} ${renderBar(done, total)} ${done}/${total}${info ? ` ${info}` : ''}${eta}`;

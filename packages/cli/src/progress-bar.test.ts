@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM module without type declarations
-import { createProgressBar, formatSeconds, renderBar } from '../progress-bar.mjs';
+import { createProgressBar, formatSeconds, renderBar } from './progress-bar';
 
 /** A fake stream that records writes, and a clock the test moves by hand. */
 function fakes(isTTY: boolean) {

@@ -1,11 +1,20 @@
 // Picks the fastest tfjs backend that can train LeNet-5 here: times a few training steps on each
 // candidate (wasm with @anl/tfjs/wasm-training's kernels, cpu with its faster weight gradient) and
 // keeps the quicker one. A backend that fails to start or to train is skipped.
-import * as tf from '@tensorflow/tfjs';
 import { lenet5 } from '@anl/models';
 import { enableWasmTraining, registerCpuTrainingKernels } from '@anl/tfjs/wasm-training';
+import * as tf from '@tensorflow/tfjs';
 
-async function activate(name) {
+export type BackendName = 'wasm' | 'cpu';
+
+/** One candidate's probe: ms per LeNet-5 training step, or why it failed; no time when forced. */
+export interface BackendProbe {
+  name: BackendName;
+  msPerStep?: number;
+  error?: string;
+}
+
+async function activate(name: BackendName): Promise<void> {
   if (name === 'wasm') {
     await enableWasmTraining();
   } else {
@@ -15,11 +24,11 @@ async function activate(name) {
 }
 
 /** Milliseconds per training step of LeNet-5 at `batch` (after one warm-up step). */
-async function timeSteps(batch, steps) {
+async function timeSteps(batch: number, steps: number): Promise<number> {
   const model = lenet5({ seed: 0, noise: false });
   model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
   const xs = tf.randomUniform([batch, 28, 28, 1]);
-  const ys = tf.oneHot(tf.zeros([batch], 'int32'), 10);
+  const ys = tf.oneHot(tf.zeros([batch], 'int32') as tf.Tensor1D, 10);
   try {
     await model.trainOnBatch(xs, ys);
     const started = performance.now();
@@ -31,13 +40,12 @@ async function timeSteps(batch, steps) {
   }
 }
 
-/**
- * `forced`: 'wasm' or 'cpu' to skip the probe. Returns { backend, probe: [{ name, msPerStep | error }] }
- * with the chosen backend active.
- */
-export async function pickBackend(forced) {
-  const candidates = forced ? [forced] : ['wasm', 'cpu'];
-  const probe = [];
+/** `forced`: 'wasm' or 'cpu' to skip the probe. Returns the chosen backend (now active) and the probe. */
+export async function pickBackend(
+  forced?: BackendName,
+): Promise<{ backend: BackendName; probe: BackendProbe[] }> {
+  const candidates: readonly BackendName[] = forced ? [forced] : ['wasm', 'cpu'];
+  const probe: BackendProbe[] = [];
   for (const name of candidates) {
     try {
       await activate(name);
@@ -51,4 +59,17 @@ export async function pickBackend(forced) {
   const best = working.reduce((a, b) => ((b.msPerStep ?? 0) < (a.msPerStep ?? 0) ? b : a));
   await activate(best.name);
   return { backend: best.name, probe };
+}
+
+/** "wasm 31 ms/step, cpu 58 ms/step" for the log line. */
+export function describeProbe(probe: readonly BackendProbe[]): string {
+  return probe
+    .map((p) =>
+      p.error
+        ? `${p.name} failed (${p.error})`
+        : p.msPerStep === undefined
+          ? `${p.name} (forced)`
+          : `${p.name} ${p.msPerStep.toFixed(0)} ms/step`,
+    )
+    .join(', ');
 }

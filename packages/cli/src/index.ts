@@ -1,0 +1,13 @@
+export { type AttackResult, listAttacks, runAttack } from './attacks';
+export { type CellSpec, cellArgs, cellId, isFinishedCell, writeJsonAtomic } from './cell';
+export { commandLines, k8sManifest, slurmScript } from './emit';
+export { COMMANDS, main } from './main';
+export { listMethods } from './methods';
+export { listModels } from './models';
+export { type BackendName, pickBackend } from './pick-backend';
+export { createProgressBar, formatSeconds, renderBar } from './progress-bar';
+export { buildPlots, PLOT_NAMES, type Plot } from './report/plots';
+export { readCellResults } from './report/read-results';
+export { renderVegaLite } from './report/render';
+export { formatTables } from './report/tables';
+export { binomialSe, type CellResult, runCell } from './run-cell';
