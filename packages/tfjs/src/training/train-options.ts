@@ -1,4 +1,4 @@
-import type { NoiseMethod, StdMode } from '@anl/core';
+import type { MethodOptionsInput, NoiseMethod, StdMode } from '@anl/core';
 import type { Optimizer, Tensor } from '@tensorflow/tfjs-core';
 import type { LossSpec } from './losses';
 
@@ -47,9 +47,9 @@ export interface TrainCallbacks {
 export type BatchTransform = (batch: XY) => XY | Promise<XY>;
 
 export interface TrainWithNoiseOptions {
-  /** 'anl' | 'canl' | 'lat' | 'gaussian' | 'anp' | 'none' (SPEC.md). */
+  /** A registered noise method (`listNoiseMethods()` of @anl/core). */
   readonly method: NoiseMethod;
-  /** Noise magnitude, or one per epoch (0-based). Negative is legal. Required unless method is 'none'. */
+  /** Noise magnitude, or one per epoch (0-based). Negative is legal. Required unless the method injects no noise (the baseline). */
   readonly eps?: number | ((epoch: number) => number);
   /** s(h): 'batch' (the paper, default) or 'running' (the authors' code). */
   readonly std?: StdMode;
@@ -77,6 +77,8 @@ export interface TrainWithNoiseOptions {
   /** ANP: noise-buffer momentum (default 0.7) and passes per batch (default 3). */
   readonly anpAlpha?: number;
   readonly anpPasses?: number;
+  /** Each method's own options under its name, e.g. `{ anp: { passes: 2 } }`. */
+  readonly methodOptions?: MethodOptionsInput;
   /** Gaussian: scale the noise by s(h) (default false). */
   readonly gaussianScaleByStd?: boolean;
   /** Momentum of the running std (default 0.9). */

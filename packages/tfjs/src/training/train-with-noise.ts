@@ -51,8 +51,9 @@ interface PreparedTensors {
 }
 
 /**
- * Trains a tf.LayersModel that contains noise layers with one of SPEC.md's methods ('anl', 'canl',
- * 'lat', 'gaussian', 'anp', or 'none' for the baseline) and returns a tfjs-style History.
+ * Trains a tf.LayersModel that contains noise layers with a registered noise method (SPEC.md's
+ * built-ins, `listNoiseMethods()`, or one added with `registerNoiseMethod`) and returns a
+ * tfjs-style History.
  *
  * Everything is checked before the first weight changes: the options, the model (noise layers for
  * a noise method), the tensor data and its labels. A `tf.data.Dataset` is checked batch by batch,
@@ -66,7 +67,7 @@ export async function trainWithNoise(
 ): Promise<TrainHistory> {
   const checked = checkTraining(model, options);
   const trainable = new TfjsTrainableModel(model, { optimizer: options.optimizer, loss: options.loss });
-  const needLabels = (format: TargetFormat) => format === 'labels' || checked.method === 'canl';
+  const needLabels = (format: TargetFormat) => format === 'labels' || checked.definition.needsLabels;
   const checkedData = isDataset(data) ? null : await checkTensorData(model, data, checked, needLabels);
   const checkedValidation = checked.validation === undefined ? null : await checkValidation(model, checked);
 
@@ -78,6 +79,7 @@ export async function trainWithNoise(
     anpAlpha: options.anpAlpha,
     anpPasses: options.anpPasses,
     gaussianScaleByStd: options.gaussianScaleByStd,
+    methodOptions: options.methodOptions,
     runningMomentum: options.runningMomentum,
   });
 

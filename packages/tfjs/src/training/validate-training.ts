@@ -1,9 +1,9 @@
 import {
   AnlError,
-  describeValue,
+  getNoiseMethod,
   invalidArgument,
-  NOISE_METHODS,
   type NoiseMethod,
+  type NoiseMethodDefinition,
   type StepSettings,
   settingsForEpoch,
 } from '@anl/core';
@@ -15,6 +15,7 @@ import type { BatchDataset, TrainCallbacks, TrainingData, TrainWithNoiseOptions,
 /** Everything `trainWithNoise` needs, checked before anything changes. */
 export interface CheckedTraining {
   readonly method: NoiseMethod;
+  readonly definition: NoiseMethodDefinition<object>;
   readonly epochs: number;
   readonly batchSize: number;
   readonly seed: number;
@@ -53,14 +54,8 @@ export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions
   if (!(model instanceof LayersModel)) invalidArgument('model', 'a tf.LayersModel', model);
   if (typeof options !== 'object' || options === null) invalidArgument('options', 'an object', options);
   const method = options.method;
-  if (!NOISE_METHODS.includes(method)) {
-    throw new AnlError(
-      'UNKNOWN_METHOD',
-      `options.method must be one of ${NOISE_METHODS.map((m) => `'${m}'`).join(', ')}, got ${describeValue(method)}`,
-      { argument: 'options.method' },
-    );
-  }
-  if (method !== 'none' && findNoiseLayers(model).length === 0) {
+  const definition = getNoiseMethod(method, 'options.method');
+  if (definition.injectsNoise && findNoiseLayers(model).length === 0) {
     throw new AnlError(
       'NOT_FOUND',
       `method '${method}' needs noise layers, but the model has none; add them with insertNoiseLayers(model, { after: [...] }) or noiseLayer()`,
@@ -103,17 +98,22 @@ export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions
     seed,
     shuffle: options.shuffle ?? true,
     numClasses: numClasses as number,
-    settings: scheduleOf(method, options, epochs),
+    definition,
+    settings: scheduleOf(definition, options, epochs),
     learningRates: learningRatesOf(options, epochs),
     callbacks: callbacksOf(options.callbacks),
     validation: validationOf(options.validationData),
   };
 }
 
-function scheduleOf(method: NoiseMethod, options: TrainWithNoiseOptions, epochs: number): StepSettings[] {
+function scheduleOf(
+  definition: NoiseMethodDefinition<object>,
+  options: TrainWithNoiseOptions,
+  epochs: number,
+): StepSettings[] {
   const eps = options.eps;
-  if (eps === undefined && method !== 'none') {
-    invalidArgument('options.eps', `a number or (epoch) => number for method '${method}'`, eps);
+  if (eps === undefined && definition.injectsNoise) {
+    invalidArgument('options.eps', `a number or (epoch) => number for method '${definition.name}'`, eps);
   }
   if (eps !== undefined && typeof eps !== 'function' && (typeof eps !== 'number' || !Number.isFinite(eps))) {
     invalidArgument('options.eps', 'a finite number (negative is legal) or (epoch) => number', eps);
@@ -123,7 +123,7 @@ function scheduleOf(method: NoiseMethod, options: TrainWithNoiseOptions, epochs:
   const settings: StepSettings[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     const s = settingsForEpoch(schedule, epoch);
-    settings.push(method === 'none' ? { ...s, noise: false } : s);
+    settings.push(definition.injectsNoise ? s : { ...s, noise: false });
   }
   return settings;
 }
