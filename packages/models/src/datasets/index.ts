@@ -1,24 +1,24 @@
 export {
-  type CropFlipOptions,
-  channelStats,
-  cropFlipAugmenter,
-  normalizePerChannel,
   randomCropFlip,
+  cropFlipAugmenter,
+  channelStats,
+  normalizePerChannel,
+  type CropFlipOptions,
 } from './augment';
 export {
+  parseCifar,
+  cifarToImageSet,
+  cifarRecordBytes,
   type CifarParseOptions,
   type CifarRecords,
-  cifarRecordBytes,
-  cifarToImageSet,
-  parseCifar,
 } from './cifar';
-export { encodeIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray, isGzip, parseIdx } from './idx';
+export { parseIdx, encodeIdx, isGzip, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type IdxArray } from './idx';
 export {
+  idxToImageSet,
+  pixelsToImageSet,
   checkedLabels,
   disposeImageSet,
   type ImageSet,
-  idxToImageSet,
-  pixelsToImageSet,
 } from './image-set';
 export { seededUniform, shuffledIndices } from './seeded-random';
 export { imageSetToDataset, type ToDatasetOptions } from './to-dataset';

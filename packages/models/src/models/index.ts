@@ -1,10 +1,10 @@
-export { type LeNet5Options, lenet5 } from './lenet5';
-export { type MobileNetOptions, type MobileNetV2Options, mobilenetV1, mobilenetV2 } from './mobilenet';
+export { lenet5, type LeNet5Options } from './lenet5';
+export { type MobileNetOptions, mobilenetV1, mobilenetV2, type MobileNetV2Options } from './mobilenet';
 export type { ModelOptions, NoisePlacement } from './model-options';
-export { type PyramidNetOptions, pyramidNet } from './pyramidnet';
+export { pyramidNet, type PyramidNetOptions } from './pyramidnet';
 export { registerModelLayers } from './register';
-export { type ResNetOptions, resnet, resnet18, resnet20, resnet34, resnet56 } from './resnet';
+export { resnet, resnet18, resnet20, resnet34, resnet56, type ResNetOptions } from './resnet';
 export { ShortcutPad, type ShortcutPadArgs } from './shortcut-pad';
-export { type VggOptions, vgg, vgg11, vgg16 } from './vgg';
+export { vgg, vgg11, vgg16, type VggOptions } from './vgg';
 export { WeightMap, type WeightMapArgs, type WeightMapVariant, weightMap } from './weight-map-layer';
-export { type WmCnnOptions, wmCnn } from './wm-cnn';
+export { wmCnn, type WmCnnOptions } from './wm-cnn';

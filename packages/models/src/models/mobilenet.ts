@@ -1,5 +1,5 @@
-import { invalidArgument } from '@anl/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { invalidArgument } from '@anl/core';
 import { type ModelOptions, resolveOptions } from './model-options';
 import { NetBuilder } from './net-builder';
 

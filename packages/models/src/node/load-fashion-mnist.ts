@@ -1,5 +1,5 @@
-import { AnlError, invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { AnlError, invalidArgument } from '@anl/core';
 import { disposeImageSet, type ImageSet } from '../datasets/image-set';
 import {
   embeddedFashionMnistDir,

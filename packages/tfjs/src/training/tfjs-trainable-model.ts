@@ -25,10 +25,10 @@ import { findNoiseLayers } from '../layers/find-noise-layers';
 import { withNoiseInjector } from '../layers/noise-context';
 import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
 import { addConstantNoise, addConstantNoiseCapturing } from './constant-noise';
-import { discardFailedTape } from './discard-failed-tape';
 import { FirstLayerReuse } from './first-layer-reuse';
-import { type LossFn, type LossSpec, resolveLoss } from './losses';
 import { captureOptimizerState } from './optimizer-state';
+import { discardFailedTape } from './discard-failed-tape';
+import { type LossFn, type LossSpec, resolveLoss } from './losses';
 import { withUnfusedLayerCalls } from './unfused-layer-calls';
 
 /** Weight gradients as the optimizer takes them: keyed by the tf.Variable's name. */

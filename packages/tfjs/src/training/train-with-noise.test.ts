@@ -3,14 +3,14 @@ import { AnlError, type NoiseMethod } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfdata from '@tensorflow/tfjs-data';
 import {
-  model as functionalModel,
   input,
+  model as functionalModel,
+  callbacks as tfCallbacks,
   layers,
   sequential,
-  callbacks as tfCallbacks,
 } from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { insertNoiseLayers } from '../model-surgery/insert-noise-layers';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { pseudoRandom, tinyData, tinyDenseModel, weightValues } from './test-models';
 import { trainWithNoise } from './train-with-noise';
 
