@@ -1,5 +1,7 @@
 // Contracts
 export { AnlError, type AnlErrorCode, describeValue, invalidArgument } from './errors';
+// The fit loop every adapter's trainer runs
+export * from './fit/index';
 // Noise algebra
 export { activationStd } from './noise/activation-std';
 export { anlNoise } from './noise/anl-noise';
@@ -16,9 +18,10 @@ export { pniNoise } from './noise/pni-noise';
 export { RunningStd } from './noise/running-std';
 export { sampleClippedGaussianR } from './noise/sample-clipped-gaussian-r';
 export { validateLabels } from './noise/validate-labels';
-// Random numbers
+// Random numbers (and the one shuffle)
 export { createRng } from './rng/create-rng';
 export type { Rng } from './rng/rng';
+export { shuffledOrder } from './rng/shuffled-order';
 // Schedules
 export {
   ANP_VGG16_CIFAR10_SCHEDULE,
