@@ -34,7 +34,7 @@ export function saturationCallback(
       dispose(before);
       const s = settings[epoch];
       before =
-        s !== undefined && s.noise && s.eps !== 0 ? model.trainableWeights.map((w) => clone(w.read())) : [];
+        s?.noise && s.eps !== 0 ? model.trainableWeights.map((w) => clone(w.read())) : [];
     },
     onEpochEnd: async (epoch, logs = {}) => {
       if (before.length === 0 || !Number.isFinite(logs.loss)) {

@@ -12,7 +12,7 @@ import {
   clone,
   dispose,
   engine,
-  isFinite,
+  isFinite as elementIsFinite,
   logicalAnd,
   type NamedTensorMap,
   type Optimizer,
@@ -327,7 +327,7 @@ export function assertOptimizer(optimizer: unknown): asserts optimizer is Optimi
 function assertFiniteGradients(gradients: NamedGradients): void {
   const values = Object.values(gradients);
   if (values.length === 0) return;
-  const ok = tidy(() => values.map((g) => all(isFinite(g))).reduce((a, b) => logicalAnd(a, b)));
+  const ok = tidy(() => values.map((g) => all(elementIsFinite(g))).reduce((a, b) => logicalAnd(a, b)));
   const finite = ok.dataSync()[0] === 1;
   ok.dispose();
   if (!finite) {
