@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RefTensor } from '../reference/ref-tensor';
 import { createRng } from '../rng/create-rng';
 import { linearFixture, randomBatch } from '../testing/fixtures.test-helpers';
-import type { TwoLayerLinearModel } from '../testing/two-layer-linear-model.test-helpers';
+import type { TwoLayerLinearModel } from '../reference/two-layer-linear-model';
 import type { Batch, NoiseMethod, StepSettings } from './algorithm';
 import { createTrainingAlgorithm } from './create-training-algorithm';
 import { getNoiseMethod, listNoiseMethods } from './methods/registry';

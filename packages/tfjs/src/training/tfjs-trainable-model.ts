@@ -11,8 +11,8 @@ import {
   all,
   clone,
   dispose,
-  engine,
   isFinite as elementIsFinite,
+  engine,
   logicalAnd,
   type NamedTensorMap,
   type Optimizer,
@@ -210,6 +210,11 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       dispose(before);
       optimizerState.dispose();
     }
+  }
+
+  /** Frees what the adapter keeps between passes (the first layer's cached output); the model stays usable. */
+  dispose(): void {
+    this.firstLayerReuse?.clear();
   }
 
   disposeGradients(gradients: NamedGradients): void {
