@@ -167,9 +167,7 @@ export function trainableConformanceCases<T, G>(
               throw new Error('weight gradients returned though not asked');
             const ng = result.noiseGradients;
             if (ng === undefined || ng.length !== model.noisePoints.length)
-              throw new Error(
-                `expected ${model.noisePoints.length} noise gradients, got ${ng?.length ?? 0}`,
-              );
+              throw new Error(`expected ${model.noisePoints.length} noise gradients, got ${ng?.length ?? 0}`);
             for (const g of ng) grads.push(await model.ops.toArray(g));
           } finally {
             free(model, result);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RefTensor } from '../reference/ref-tensor';
+import type { TwoLayerLinearModel } from '../reference/two-layer-linear-model';
 import { createRng } from '../rng/create-rng';
 import { linearFixture, randomBatch } from '../testing/fixtures.test-helpers';
-import type { TwoLayerLinearModel } from '../reference/two-layer-linear-model';
 import type { Batch, NoiseMethod, StepSettings } from './algorithm';
 import { createTrainingAlgorithm } from './create-training-algorithm';
 import { getNoiseMethod, listNoiseMethods } from './methods/registry';

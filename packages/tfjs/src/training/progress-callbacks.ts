@@ -33,8 +33,7 @@ export function saturationCallback(
     onEpochBegin: (epoch) => {
       dispose(before);
       const s = settings[epoch];
-      before =
-        s?.noise && s.eps !== 0 ? model.trainableWeights.map((w) => clone(w.read())) : [];
+      before = s?.noise && s.eps !== 0 ? model.trainableWeights.map((w) => clone(w.read())) : [];
     },
     onEpochEnd: async (epoch, logs = {}) => {
       if (before.length === 0 || !Number.isFinite(logs.loss)) {

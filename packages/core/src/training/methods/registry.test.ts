@@ -219,7 +219,7 @@ describe('one home per method name', () => {
       for (const name of BUILT_INS) {
         const quoted = new RegExp(`(['"\`])${name}\\1`);
         if (lines.some((line) => quoted.test(line) && !NOT_A_METHOD.some((ok) => ok.test(line)))) {
-          (homes[name] ??= []).push(relative(packages, file));
+          homes[name] = [...(homes[name] ?? []), relative(packages, file)];
         }
       }
     }
