@@ -6,7 +6,9 @@ export type AnlErrorCode =
   | 'UNKNOWN_METHOD'
   | 'NOT_FOUND'
   | 'UNSUPPORTED'
-  | 'DATA_FORMAT';
+  | 'DATA_FORMAT'
+  /** NaN or Infinity where finite numbers are needed (data, loss, gradients). */
+  | 'NON_FINITE';
 
 /**
  * The one error type every @anl package throws for bad input. The message names the argument,

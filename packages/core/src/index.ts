@@ -2,6 +2,8 @@
 
 export { CheckedTensorOps, type TensorKernelsV1 } from './checked-tensor-ops';
 export { AnlError, type AnlErrorCode, describeValue, invalidArgument } from './errors';
+// The fit loop every adapter's trainer runs
+export * from './fit/index';
 // Noise algebra
 export { activationStd } from './noise/activation-std';
 export { anlNoise } from './noise/anl-noise';
@@ -18,9 +20,10 @@ export { pniNoise } from './noise/pni-noise';
 export { RunningStd } from './noise/running-std';
 export { sampleClippedGaussianR } from './noise/sample-clipped-gaussian-r';
 export { validateLabels } from './noise/validate-labels';
-// Random numbers
+// Random numbers (and the one shuffle)
 export { createRng } from './rng/create-rng';
 export type { Rng } from './rng/rng';
+export { shuffledOrder } from './rng/shuffled-order';
 // Schedules
 export {
   ANP_VGG16_CIFAR10_SCHEDULE,
@@ -52,7 +55,39 @@ export type {
 
 // Training algorithms
 export { createTrainingAlgorithm } from './training/create-training-algorithm';
-export { NOISE_METHODS, type TrainingAlgorithmOptions } from './training/options';
+export type { AnpMethodOptions } from './training/methods/anp-method';
+export type { GaussianMethodOptions } from './training/methods/gaussian-method';
+export type {
+  CommonMethodOptions,
+  MethodOptionSpec,
+  NoiseMethodDefinition,
+  RunnerContext,
+} from './training/methods/method-definition';
+export { booleanOption, finiteNumberOption, integerOption } from './training/methods/method-option-checks';
+export type { MethodRunner, StepContext } from './training/methods/method-runner';
+export { plainStep } from './training/methods/plain-step';
+// Noise methods: the registry (every list of method names comes from here)
+export {
+  type BuiltInNoiseMethod,
+  DEFAULT_NOISE_METHOD,
+  getNoiseMethod,
+  hasNoiseMethod,
+  listNoiseMethods,
+  registerNoiseMethod,
+  unregisterNoiseMethod,
+} from './training/methods/registry';
+export type { MethodOptionsInput } from './training/methods/resolve-method-options';
+export { NoiseScale } from './training/noise-scale';
+export type { TrainingAlgorithmOptions } from './training/options';
+// Building blocks for a method's runner: one checked pass, applying its gradients, freeing it
+export {
+  applyWeightGradients,
+  disposeAll,
+  disposeResult,
+  type PassOptions,
+  type PointNoise,
+  runPass,
+} from './training/pass';
 export type {
   NoiseFn,
   NoisePointInfo,

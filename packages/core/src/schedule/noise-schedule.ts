@@ -63,7 +63,7 @@ function findPhase(phases: readonly AnpPhase[], epoch: number): AnpPhase | undef
 
 /**
  * The ANP authors' VGG-16 / CIFAR-10 schedule (SPEC): epochs 0-39 clean, 40-59 (eps 0.3, alpha 0.7,
- * k 3), 60-79 (1.0, 1.0, 3), 80-99 (0.3, 0.7, 3), 100-119 clean. Use with `method: 'anp'`.
+ * k 3), 60-79 (1.0, 1.0, 3), 80-99 (0.3, 0.7, 3), 100-119 clean. Use with the ANP method.
  */
 export const ANP_VGG16_CIFAR10_SCHEDULE: NoiseSchedule = {
   eps: 0,

@@ -1,8 +1,8 @@
 import type { RefTensor } from '../reference/ref-tensor';
 import { ReferenceTensorOps } from '../reference/reference-tensor-ops';
+import { TwoLayerLinearModel } from '../reference/two-layer-linear-model';
 import { createRng } from '../rng/create-rng';
 import type { Batch } from '../training/algorithm';
-import { TwoLayerLinearModel } from './two-layer-linear-model.test-helpers';
 
 /** A strict reference ops (leak and use-after-free checks) and a small model with random weights. */
 export function linearFixture(seed = 1, sizes = { input: 3, hidden: 4, outputs: 2 }) {

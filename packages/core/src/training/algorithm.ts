@@ -1,8 +1,12 @@
 import type { Rng } from '../rng/rng';
+import type { BuiltInNoiseMethod } from './methods/registry';
 import type { TrainableModelV1 } from './trainable-model';
 
-/** The noise methods of SPEC.md. `none` is the baseline. */
-export type NoiseMethod = 'none' | 'anl' | 'canl' | 'lat' | 'gaussian' | 'anp';
+/**
+ * A registered noise method's name: SPEC.md's built-ins (one of them the baseline) or one added with
+ * `registerNoiseMethod` (any string is accepted by the type; the registry checks it).
+ */
+export type NoiseMethod = BuiltInNoiseMethod | (string & {});
 
 /** How s(h) is taken: this batch's std (the paper) or a running average (the authors' code). */
 export type StdMode = 'batch' | 'running';

@@ -1,76 +1,109 @@
-import { AnlError, describeValue, invalidArgument } from '../errors';
+import { AnlError, invalidArgument } from '../errors';
 import { assertInteger } from '../shape';
 import type { NoiseMethod, StdMode } from './algorithm';
+import type { NoiseMethodDefinition } from './methods/method-definition';
+import { getNoiseMethod } from './methods/registry';
+import {
+  assertKnownKeys,
+  legacyOptionKeys,
+  type MethodOptionsInput,
+  resolveMethodOptions,
+} from './methods/resolve-method-options';
 
 /** How `createTrainingAlgorithm` builds a method. */
 export interface TrainingAlgorithmOptions {
+  /** A registered method (`listNoiseMethods()`): the built-ins or one added with `registerNoiseMethod`. */
   readonly method: NoiseMethod;
   /** s(h): `'batch'` (this batch's std, the paper; default) or `'running'` (the authors' code). */
   readonly std?: StdMode;
   /** Momentum of the running std (default 0.9). */
   readonly runningMomentum?: number;
-  /** Number of classes: required by CANL (its class cache), used to check labels otherwise. */
+  /** Number of classes: required by methods that need labels (CANL), used to check labels otherwise. */
   readonly numClasses?: number;
-  /** Gaussian: multiply the noise by s(h) (default false: N(0, (eps/4)^2) as in the paper's table). */
+  /** Each method's own options under its name, e.g. `{ anp: { passes: 2, alpha: 0.7 } }`. */
+  readonly methodOptions?: MethodOptionsInput;
+  /** @deprecated Use `methodOptions: { gaussian: { scaleByStd } }`. */
   readonly gaussianScaleByStd?: boolean;
-  /** ANP: momentum of the noise buffer when the step settings give none (default 0.7). */
+  /** @deprecated Use `methodOptions: { anp: { alpha } }`. */
   readonly anpAlpha?: number;
-  /** ANP: passes per batch when the step settings give none (default 3). */
+  /** @deprecated Use `methodOptions: { anp: { passes } }`. */
   readonly anpPasses?: number;
+}
+
+/** The option keys `createTrainingAlgorithm` reads (legacy flat keys come from the registry). */
+export const ALGORITHM_OPTION_KEYS: readonly string[] = [
+  'method',
+  'std',
+  'runningMomentum',
+  'numClasses',
+  'methodOptions',
+];
+
+/** Every key `TrainingAlgorithmOptions` accepts now: the common ones plus registered legacy keys. */
+export function algorithmOptionKeys(): Set<string> {
+  return new Set([...ALGORITHM_OPTION_KEYS, ...legacyOptionKeys().keys()]);
 }
 
 /** The options with defaults filled in. */
 export interface ResolvedOptions {
   readonly method: NoiseMethod;
+  readonly definition: NoiseMethodDefinition<object>;
   readonly std: StdMode;
   readonly runningMomentum: number;
   readonly numClasses?: number;
-  readonly gaussianScaleByStd: boolean;
-  readonly anpAlpha: number;
-  readonly anpPasses: number;
+  /** The selected method's own options, checked, with defaults. */
+  readonly methodOptions: Readonly<Record<string, unknown>>;
 }
 
-export const NOISE_METHODS: readonly NoiseMethod[] = ['none', 'anl', 'canl', 'lat', 'gaussian', 'anp'];
-
-/** Checks every option and fills defaults; throws AnlError naming the bad option. */
-export function resolveOptions(options: TrainingAlgorithmOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) invalidArgument('options', 'an object', options);
-  if (!NOISE_METHODS.includes(options.method)) {
-    throw new AnlError(
-      'UNKNOWN_METHOD',
-      `options.method must be one of ${NOISE_METHODS.map((m) => `'${m}'`).join(', ')}, got ${describeValue(options.method)}`,
-      { argument: 'options.method' },
-    );
-  }
+/**
+ * Checks every option and fills defaults; throws AnlError naming the bad option. `extraKeys` are
+ * keys a caller's wider options object may also hold (a trainer's `epochs`, ...); any other key is
+ * refused by name.
+ */
+export function resolveOptions(
+  options: TrainingAlgorithmOptions,
+  extraKeys: ReadonlySet<string> = new Set(),
+  prefix = 'options',
+): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) invalidArgument(prefix, 'an object', options);
+  const definition = getNoiseMethod(options.method, `${prefix}.method`) as NoiseMethodDefinition<object>;
+  assertKnownKeys(options, new Set([...algorithmOptionKeys(), ...extraKeys]), prefix);
   const std = options.std ?? 'batch';
-  if (std !== 'batch' && std !== 'running') invalidArgument('options.std', "'batch' or 'running'", std);
+  if (std !== 'batch' && std !== 'running') invalidArgument(`${prefix}.std`, "'batch' or 'running'", std);
   const runningMomentum = options.runningMomentum ?? 0.9;
   if (typeof runningMomentum !== 'number' || !(runningMomentum >= 0 && runningMomentum <= 1)) {
-    invalidArgument('options.runningMomentum', 'a number in [0, 1]', runningMomentum);
+    invalidArgument(`${prefix}.runningMomentum`, 'a number in [0, 1]', runningMomentum);
   }
-  if (options.numClasses !== undefined) assertInteger(options.numClasses, 'options.numClasses', 1);
-  if (options.method === 'canl' && options.numClasses === undefined) {
+  if (options.numClasses !== undefined) assertInteger(options.numClasses, `${prefix}.numClasses`, 1);
+  if (definition.needsLabels && options.numClasses === undefined) {
     invalidArgument(
-      'options.numClasses',
-      "an integer >= 1 (method 'canl' keeps one gradient per class)",
+      `${prefix}.numClasses`,
+      `an integer >= 1 (method '${definition.name}' needs class labels)`,
       undefined,
     );
   }
-  const gaussianScaleByStd = options.gaussianScaleByStd ?? false;
-  if (typeof gaussianScaleByStd !== 'boolean')
-    invalidArgument('options.gaussianScaleByStd', 'a boolean', gaussianScaleByStd);
-  const anpAlpha = options.anpAlpha ?? 0.7;
-  if (typeof anpAlpha !== 'number' || !Number.isFinite(anpAlpha))
-    invalidArgument('options.anpAlpha', 'a finite number', anpAlpha);
-  const anpPasses = options.anpPasses ?? 3;
-  assertInteger(anpPasses, 'options.anpPasses', 1);
+  const methodOptions = resolveMethodOptions(
+    definition,
+    options.methodOptions,
+    options as unknown as Record<string, unknown>,
+    prefix,
+  );
+  const usesStd =
+    typeof definition.usesStd === 'function' ? definition.usesStd(methodOptions) : definition.usesStd;
+  if (std === 'running' && !usesStd) {
+    // Silently ignoring it would let a user believe the running std shaped the noise.
+    throw new AnlError(
+      'UNSUPPORTED',
+      `${prefix}.std: 'running' has no effect with method '${definition.name}' (it does not use s(h)); leave std unset`,
+      { argument: `${prefix}.std` },
+    );
+  }
   return {
     method: options.method,
+    definition,
     std,
     runningMomentum,
     numClasses: options.numClasses,
-    gaussianScaleByStd,
-    anpAlpha,
-    anpPasses,
+    methodOptions,
   };
 }

@@ -85,7 +85,7 @@ function checkResult<T, G>(
     if (grads === undefined || grads.length !== model.noisePoints.length) {
       throw new AnlError(
         'INVALID_ARGUMENT',
-        `model.doPass must return ${model.noisePoints.length} noise gradients (one per noise point), got ${grads?.length ?? 'none'}`,
+        `model.doPass must return ${model.noisePoints.length} noise gradients (one per noise point), got ${grads === undefined ? 'no array' : grads.length}`,
         { argument: 'model' },
       );
     }

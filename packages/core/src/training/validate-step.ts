@@ -2,7 +2,8 @@ import { AnlError, describeValue, invalidArgument } from '../errors';
 import { validateLabels } from '../noise/validate-labels';
 import type { Rng } from '../rng/rng';
 import { assertFinite, assertInteger } from '../shape';
-import type { Batch, NoiseMethod, StepSettings } from './algorithm';
+import type { Batch, StepSettings } from './algorithm';
+import type { NoiseMethodDefinition } from './methods/method-definition';
 import type { TrainableModelV1 } from './trainable-model';
 
 /**
@@ -10,7 +11,7 @@ import type { TrainableModelV1 } from './trainable-model';
  * Returns the labels as an Int32Array when the batch has them.
  */
 export function validateStep<T>(
-  method: NoiseMethod,
+  method: NoiseMethodDefinition<object>,
   numClasses: number | undefined,
   model: TrainableModelV1<T>,
   batch: Batch<T>,
@@ -34,10 +35,10 @@ export function validateStep<T>(
     invalidArgument('rng', 'an Rng (createRng(seed))', rng);
   }
   if (batch.labels === undefined) {
-    if (method === 'canl') {
+    if (method.needsLabels) {
       throw new AnlError(
         'INVALID_LABELS',
-        `batch.labels must be an Int32Array of class labels for method 'canl', got ${describeValue(undefined)}`,
+        `batch.labels must be an Int32Array of class labels for method '${method.name}', got ${describeValue(undefined)}`,
         {
           argument: 'batch.labels',
         },

@@ -1,5 +1,5 @@
 import type { NoiseMethod } from '@anl/core';
-import { invalidArgument } from '@anl/core';
+import { DEFAULT_NOISE_METHOD, invalidArgument } from '@anl/core';
 
 /** Where a builder puts noise layers (identity unless the anl trainer injects noise). */
 export interface NoisePlacement {
@@ -11,7 +11,7 @@ export interface NoisePlacement {
   after?: 'batchnorm' | 'conv';
   /** Also a noise layer on the input (the ANL paper's FGSM experiment). Default false. */
   input?: boolean;
-  /** The method the layers are placed for (metadata stored in the saved model; default 'anl'). */
+  /** The method the layers are placed for (metadata stored in the saved model; default `DEFAULT_NOISE_METHOD` of @anl/core, ANL). */
   method?: NoiseMethod;
 }
 
@@ -86,7 +86,7 @@ export function resolveOptions(
     }
     const input = n.input ?? false;
     if (typeof input !== 'boolean') invalidArgument('options.noise.input', 'a boolean', input);
-    noise = { after, input, method: n.method ?? 'anl' };
+    noise = { after, input, method: n.method ?? DEFAULT_NOISE_METHOD };
   }
   const output = o.output ?? 'softmax';
   if (output !== 'softmax' && output !== 'logits')

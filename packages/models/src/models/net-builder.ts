@@ -1,3 +1,4 @@
+import { DEFAULT_NOISE_METHOD } from '@anl/core';
 import { noiseLayer } from '@anl/tfjs';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ResolvedOptions } from './model-options';
@@ -50,7 +51,9 @@ export class NetBuilder {
 
   noise(x: SymbolicTensor, name = this.name('noise')): SymbolicTensor {
     const { noise } = this.options;
-    return noiseLayer({ method: noise ? noise.method : 'anl', name }).apply(x) as SymbolicTensor;
+    return noiseLayer({ method: noise ? noise.method : DEFAULT_NOISE_METHOD, name }).apply(
+      x,
+    ) as SymbolicTensor;
   }
 
   /** Noise here if the placement is `where`. */

@@ -1,7 +1,7 @@
 export { findNoiseLayers, isNoiseLayer } from './find-noise-layers';
 export type { NoiseInjector } from './noise-context';
 export { activeNoiseInjector, withNoiseInjector } from './noise-context';
-export { NOISE_LAYER_METHODS, NoiseLayer, type NoiseLayerArgs, noiseLayer } from './noise-layer';
+export { NoiseLayer, type NoiseLayerArgs, noiseLayer } from './noise-layer';
 export {
   ParametricNoiseLayer,
   type ParametricNoiseLayerArgs,

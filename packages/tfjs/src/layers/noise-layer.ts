@@ -1,5 +1,5 @@
 import type { NoiseMethod } from '@anl/core';
-import { AnlError, invalidArgument } from '@anl/core';
+import { DEFAULT_NOISE_METHOD, getNoiseMethod, invalidArgument } from '@anl/core';
 import { add, randomNormal, type serialization, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
@@ -7,13 +7,11 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { singleInput, uniqueLayerName } from './layer-utils';
 import { activeNoiseInjector } from './noise-context';
 
-/** The methods a noise layer can be placed for (metadata for trainers and readers of a saved model). */
-export const NOISE_LAYER_METHODS: readonly NoiseMethod[] = ['anl', 'canl', 'lat', 'gaussian', 'anp', 'none'];
-
 /** What `noiseLayer(...)` accepts, and exactly what `getConfig()` returns (plus tfjs's base keys). */
 export interface NoiseLayerArgs extends LayerArgs {
   /**
-   * The method this layer was placed for (default `'anl'`). Metadata only: the layer itself never
+   * The method this layer was placed for: any registered method (`listNoiseMethods()` of
+   * @anl/core; default `DEFAULT_NOISE_METHOD`, ANL). Metadata only: the layer itself never
    * reads it; the trainer decides what noise to inject, and a saved model remembers the intent.
    */
   method?: NoiseMethod;
@@ -41,15 +39,9 @@ export class NoiseLayer extends layers.Layer {
   readonly stddev: number;
 
   constructor(args: NoiseLayerArgs = {}) {
-    const method = args.method ?? 'anl';
+    const method = args.method ?? DEFAULT_NOISE_METHOD;
     const stddev = args.stddev ?? 0;
-    if (!NOISE_LAYER_METHODS.includes(method)) {
-      throw new AnlError(
-        'UNKNOWN_METHOD',
-        `config.method must be one of ${NOISE_LAYER_METHODS.join(', ')}, got ${JSON.stringify(method)}`,
-        { argument: 'config.method' },
-      );
-    }
+    getNoiseMethod(method, 'config.method');
     if (typeof stddev !== 'number' || !Number.isFinite(stddev) || stddev < 0) {
       invalidArgument('config.stddev', 'a finite number >= 0', stddev);
     }

@@ -1,7 +1,8 @@
+import { EpochMetrics } from '@anl/core';
 import { type Scalar, slice, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
 import { correctCount } from './correct-count';
-import { EpochMetrics } from './epoch-metrics';
 import type { LossFn } from './losses';
 
 /**
@@ -17,7 +18,7 @@ export async function evaluateValidation(
   ysOneHot: Tensor,
   batchSize: number,
 ): Promise<{ loss: number; acc: number }> {
-  const metrics = new EpochMetrics();
+  const metrics = new EpochMetrics(new TfjsTensorOps());
   try {
     const rows = xs.shape[0];
     for (let start = 0; start < rows; start += batchSize) {
@@ -28,11 +29,12 @@ export async function evaluateValidation(
         const yPred = model.apply(x, { training: false }) as Tensor;
         return [loss(y, yPred), correctCount(y, yPred)] as [Scalar, Scalar];
       });
-      metrics.add(batchLoss, size, correct);
+      metrics.add(batchLoss, size, { acc: correct });
       batchLoss.dispose();
       correct.dispose();
     }
-    return await metrics.read();
+    const { loss: meanLoss, acc } = await metrics.read(['acc']);
+    return { loss: meanLoss, acc };
   } finally {
     metrics.dispose();
   }

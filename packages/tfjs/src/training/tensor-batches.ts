@@ -1,4 +1,3 @@
-import type { Rng } from '@anl/core';
 import { gather, type Tensor, tensor1d, tidy } from '@tensorflow/tfjs-core';
 
 /** One batch cut from tensor data: the caller frees `x` and `y`. */
@@ -7,19 +6,6 @@ export interface CutBatch {
   readonly y: Tensor;
   readonly labels?: Int32Array;
   readonly batchSize: number;
-}
-
-/** A permutation of 0..n-1 drawn with `rng` (Fisher-Yates), or the identity when not shuffling. */
-export function epochOrder(n: number, shuffle: boolean, rng: Rng): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  if (!shuffle) return order;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
 }
 
 /**

@@ -8,9 +8,12 @@ import {
 } from '@anl/core';
 import {
   add,
+  all,
   clone,
   dispose,
+  isFinite as elementIsFinite,
   engine,
+  logicalAnd,
   type NamedTensorMap,
   type Optimizer,
   type Scalar,
@@ -25,10 +28,10 @@ import { findNoiseLayers } from '../layers/find-noise-layers';
 import { withNoiseInjector } from '../layers/noise-context';
 import { TfjsTensorOps } from '../ops/tfjs-tensor-ops';
 import { addConstantNoise, addConstantNoiseCapturing } from './constant-noise';
-import { FirstLayerReuse } from './first-layer-reuse';
-import { captureOptimizerState } from './optimizer-state';
 import { discardFailedTape } from './discard-failed-tape';
+import { FirstLayerReuse } from './first-layer-reuse';
 import { type LossFn, type LossSpec, resolveLoss } from './losses';
+import { captureOptimizerState } from './optimizer-state';
 import { withUnfusedLayerCalls } from './unfused-layer-calls';
 
 /** Weight gradients as the optimizer takes them: keyed by the tf.Variable's name. */
@@ -48,6 +51,11 @@ export interface TfjsTrainableModelOptions {
    * computes it every time.
    */
   readonly reuseFirstLayer?: boolean;
+  /**
+   * Default true: refuse gradients holding NaN or Infinity (AnlError NON_FINITE) before applying
+   * them, so the weights stay as they were. Costs one scalar read-back per update; false skips it.
+   */
+  readonly checkFinite?: boolean;
 }
 
 /**
@@ -76,6 +84,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
   readonly optimizer: Optimizer;
   /** See `PredictionObserver`; null for none. */
   predictionObserver: PredictionObserver | null = null;
+  private readonly checkFinite: boolean;
   /** The resolved loss, `(yTrue, yPred) => mean loss`. */
   readonly lossFunction: LossFn;
   private readonly pointIndex: ReadonlyMap<string, number>;
@@ -103,6 +112,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
     }));
     this.pointIndex = new Map(this.noisePoints.map((p, i) => [p.name, i]));
     this.firstLayerReuse = options.reuseFirstLayer === false ? undefined : new FirstLayerReuse();
+    this.checkFinite = options.checkFinite !== false;
   }
 
   /** The number of classes the model predicts (the last dimension of its output). */
@@ -183,6 +193,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         );
       }
     }
+    if (this.checkFinite) assertFiniteGradients(gradients);
     // Clones share the variables' buffers (no copy); with the optimizer's captured slots they let us
     // undo a half-applied update: weights, momentum/moments and the iteration count as they were.
     const before = variables.map((v) => clone(v));
@@ -199,6 +210,11 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       dispose(before);
       optimizerState.dispose();
     }
+  }
+
+  /** Frees what the adapter keeps between passes (the first layer's cached output); the model stays usable. */
+  dispose(): void {
+    this.firstLayerReuse?.clear();
   }
 
   disposeGradients(gradients: NamedGradients): void {
@@ -305,6 +321,25 @@ export function assertOptimizer(optimizer: unknown): asserts optimizer is Optimi
       'INVALID_ARGUMENT',
       `optimizer must be a tfjs Optimizer (e.g. tf.train.sgd(0.01)), got ${optimizer === null ? 'null' : typeof optimizer}`,
       { argument: 'optimizer' },
+    );
+  }
+}
+
+/**
+ * NaN or Infinity in any gradient (a non-finite loss, or data the checks could not see) ->
+ * AnlError NON_FINITE before anything is applied, so the weights stay as they were. One read-back.
+ */
+function assertFiniteGradients(gradients: NamedGradients): void {
+  const values = Object.values(gradients);
+  if (values.length === 0) return;
+  const ok = tidy(() => values.map((g) => all(elementIsFinite(g))).reduce((a, b) => logicalAnd(a, b)));
+  const finite = ok.dataSync()[0] === 1;
+  ok.dispose();
+  if (!finite) {
+    throw new AnlError(
+      'NON_FINITE',
+      'gradients hold NaN or Infinity (a non-finite loss: check the data, the learning rate and eps); no weight was changed',
+      { argument: 'gradients' },
     );
   }
 }

@@ -1,23 +1,31 @@
-import { createRng, createTrainingAlgorithm, invalidArgument, type Rng } from '@anl/core';
-import { dispose, keep, type Scalar, type Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { CallbackList } from './callback-list';
+import {
+  AnlError,
+  type FitBatch,
+  type FitHooks,
+  invalidArgument,
+  type Rng,
+  runFit,
+  shuffledOrder,
+} from '@anl/core';
+import {
+  all,
+  dispose,
+  isFinite as elementIsFinite,
+  keep,
+  slice,
+  stack,
+  type Tensor,
+  tidy,
+} from '@tensorflow/tfjs-core';
+import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
 import { correctCount } from './correct-count';
-import { EpochMetrics } from './epoch-metrics';
 import { evaluateValidation } from './evaluate-validation';
-import { setLearningRate } from './learning-rate';
+import { progressCallback, saturationCallback } from './progress-callbacks';
 import { resetStopTraining } from './stop-flag';
 import { hostLabels, type TargetFormat, targetFormat, toOneHotTargets } from './targets';
-import { epochOrder, tensorBatches } from './tensor-batches';
+import { tensorBatches } from './tensor-batches';
 import { TfjsTrainableModel } from './tfjs-trainable-model';
-import type {
-  BatchDataset,
-  TrainHistory,
-  TrainingData,
-  TrainLogs,
-  TrainWithNoiseOptions,
-  XY,
-} from './train-options';
+import type { BatchDataset, TrainHistory, TrainingData, TrainWithNoiseOptions, XY } from './train-options';
 import {
   type CheckedTraining,
   checkInputs,
@@ -26,14 +34,8 @@ import {
   isDataset,
 } from './validate-training';
 
-/** A batch ready for a step, with the tensors the trainer must free after it. */
-interface StepBatch {
-  readonly x: Tensor;
-  readonly y: Tensor;
-  readonly labels?: Int32Array;
-  readonly batchSize: number;
-  readonly owned: Tensor[];
-}
+/** A batch ready for a step; `dispose` frees the tensors the trainer made or took over for it. */
+type StepBatch = FitBatch<Tensor>;
 
 /** Tensor data after the up-front checks. */
 interface CheckedTensors {
@@ -51,13 +53,17 @@ interface PreparedTensors {
 }
 
 /**
- * Trains a tf.LayersModel that contains noise layers with one of SPEC.md's methods ('anl', 'canl',
- * 'lat', 'gaussian', 'anp', or 'none' for the baseline) and returns a tfjs-style History.
+ * Trains a tf.LayersModel that contains noise layers with a registered noise method (SPEC.md's
+ * built-ins, `listNoiseMethods()`, or one added with `registerNoiseMethod`) and returns a
+ * tfjs-style History. A thin adapter over core's `fit`: it turns tensors, `[xs, ys]` or a
+ * `tf.data.Dataset` into batches and brings the tfjs optimizer (the compiled one by default),
+ * loss, accuracy and validation; the epochs, schedule, callbacks and shuffling are core's.
  *
- * Everything is checked before the first weight changes: the options, the model (noise layers for
- * a noise method), the tensor data and its labels. A `tf.data.Dataset` is checked batch by batch,
- * each before its own step. The loss and accuracy stay on the device during an epoch and are read
- * back once at its end, or after every batch when a callback defines `onBatchEnd`.
+ * Everything is checked before the first weight changes: the options (unknown keys refused by
+ * name), the model (one input; noise layers for a noise method), the tensor data (finite values)
+ * and its labels. A `tf.data.Dataset` is checked batch by batch, each before its own step. The loss
+ * and accuracy stay on the device during an epoch and are read back once at its end, or after
+ * every batch when a callback defines `onBatchEnd`.
  */
 export async function trainWithNoise(
   model: LayersModel,
@@ -65,141 +71,158 @@ export async function trainWithNoise(
   options: TrainWithNoiseOptions,
 ): Promise<TrainHistory> {
   const checked = checkTraining(model, options);
-  const trainable = new TfjsTrainableModel(model, { optimizer: options.optimizer, loss: options.loss });
-  const needLabels = (format: TargetFormat) => format === 'labels' || checked.method === 'canl';
-  const checkedData = isDataset(data) ? null : await checkTensorData(model, data, checked, needLabels);
-  const checkedValidation = checked.validation === undefined ? null : await checkValidation(model, checked);
-
-  // Checks the algorithm's own options (std, anpPasses, ...); holds no tensors until its first step.
-  const algorithm = createTrainingAlgorithm(trainable.ops, {
-    method: checked.method,
-    std: options.std,
-    numClasses: checked.numClasses,
-    anpAlpha: options.anpAlpha,
-    anpPasses: options.anpPasses,
-    gaussianScaleByStd: options.gaussianScaleByStd,
-    runningMomentum: options.runningMomentum,
+  const trainable = new TfjsTrainableModel(model, {
+    optimizer: checked.optimizer,
+    loss: options.loss,
+    checkFinite: options.onNonFinite !== 'ignore',
   });
-
-  // Nothing was refused: from here on the trainer allocates, and frees in `finally`.
-  const owned: Tensor[] = [];
-  const prepare = (c: CheckedTensors): PreparedTensors => {
-    const ysOneHot = toOneHotTargets(c.ys, c.format, checked.numClasses);
-    if (ysOneHot !== c.ys) owned.push(ysOneHot);
-    return { xs: c.xs, ysOneHot, labels: c.labels };
-  };
-  const tensors = checkedData === null ? null : prepare(checkedData);
-  const validation = checkedValidation === null ? null : prepare(checkedValidation);
-
-  const root = createRng(checked.seed);
-  const shuffleRng = root.split();
-  const stepRng = root.split();
-  const params = {
-    method: checked.method,
-    epochs: checked.epochs,
-    batchSize: tensors === null ? undefined : checked.batchSize,
-    samples: tensors?.xs.shape[0],
-    seed: checked.seed,
-    noiseStateBytes: 0,
-  };
-  const history: TrainHistory = { epoch: [], history: { loss: [], eps: [] }, params };
-  const classification = checked.numClasses > 1;
-  if (classification) history.history.acc = [];
-  if (validation !== null) {
-    history.history.val_loss = [];
-    if (classification) history.history.val_acc = [];
+  const definition = checked.fit.definition;
+  const needLabels = (format: TargetFormat) => format === 'labels' || definition.needsLabels;
+  const source = isDataset(data) ? null : asXY(data);
+  if (source === null && checked.validationSplit !== undefined) {
+    invalidArgument(
+      'options.validationSplit',
+      'unset for a dataset (give options.validationData)',
+      checked.validationSplit,
+    );
   }
-  const callbacks = new CallbackList(checked.callbacks, model, { ...params, verbose: 0 });
-  const logBatches = callbacks.has('onBatchEnd');
-  let correct: Tensor | null = null;
-  trainable.predictionObserver = classification
-    ? (y, yPred) => {
-        dispose(correct ?? []);
-        correct = keep(correctCount(y, yPred));
-      }
-    : null;
-  resetStopTraining(model);
-  let lastLogs: TrainLogs = {};
+  const split = source === null ? null : splitRows(source, checked.validationSplit);
+  const owned: Tensor[] = split?.owned ?? [];
   try {
-    await callbacks.trainBegin({});
-    for (let epoch = 0; epoch < checked.epochs && !callbacks.shouldStop; epoch++) {
-      if (checked.learningRates !== undefined)
-        setLearningRate(options.optimizer, checked.learningRates[epoch]);
-      const settings = checked.settings[epoch];
-      await callbacks.epochBegin(epoch, {});
-      const metrics = new EpochMetrics();
-      try {
-        let index = 0;
-        const batches =
-          tensors !== null
-            ? tensorEpoch(tensors, checked, shuffleRng)
-            : datasetEpoch(data as BatchDataset, model, checked, needLabels);
-        for await (const source of batches) {
-          let batch: StepBatch = source;
-          try {
-            await callbacks.batchBegin(index, { batch: index, size: source.batchSize });
-            if (options.batchTransform !== undefined) {
-              batch = await transformBatch(options.batchTransform, source, model, checked, needLabels);
-            }
-            const { loss } = algorithm.step(trainable, batch, settings, stepRng);
-            const batchLogs = logBatches ? await readBatchLogs(loss as Scalar, correct, batch.batchSize) : {};
-            metrics.add(loss as Scalar, batch.batchSize, correct);
-            loss.dispose();
-            dispose(correct ?? []);
-            correct = null;
-            await callbacks.batchEnd(index, { batch: index, size: batch.batchSize, ...batchLogs });
-          } finally {
-            dispose(batch === source ? source.owned : [...batch.owned, ...source.owned]);
-          }
-          index++;
-          if (callbacks.shouldStop) break;
+    const checkedData =
+      split === null ? null : await checkTensorData(model, split.train, checked, needLabels);
+    const validationXY = split?.validation ?? checked.validation;
+    const checkedValidation =
+      validationXY === undefined
+        ? null
+        : await checkValidation(model, checked, validationXY, split?.validation !== undefined);
+
+    // Nothing was refused: from here on the trainer allocates, and frees in `finally`.
+    const prepare = (c: CheckedTensors): PreparedTensors => {
+      const ysOneHot = toOneHotTargets(c.ys, c.format, checked.numClasses);
+      if (ysOneHot !== c.ys) owned.push(ysOneHot);
+      return { xs: c.xs, ysOneHot, labels: c.labels };
+    };
+    const tensors = checkedData === null ? null : prepare(checkedData);
+    const validation = checkedValidation === null ? null : prepare(checkedValidation);
+    const classification = checked.numClasses > 1;
+
+    let correct: Tensor | null = null;
+    trainable.predictionObserver = classification
+      ? (y, yPred) => {
+          dispose(correct ?? []);
+          correct = keep(correctCount(y, yPred));
         }
-        const train = await metrics.read();
-        const logs: TrainLogs = { loss: train.loss };
-        if (classification) logs.acc = train.acc;
-        if (validation !== null) {
-          const v = await evaluateValidation(
-            model,
-            trainable.lossFunction,
-            validation.xs,
-            validation.ysOneHot,
-            Math.max(checked.batchSize, 128),
-          );
-          logs.val_loss = v.loss;
-          if (classification) logs.val_acc = v.acc;
-        }
-        recordEpoch(history, epoch, logs, settings.noise ? settings.eps : 0);
-        lastLogs = logs;
-        await callbacks.epochEnd(epoch, logs);
-      } finally {
-        metrics.dispose();
-      }
+      : null;
+    const hooks: FitHooks<Tensor> = {
+      setLearningRate: options.learningRate === undefined ? undefined : (rate) => setRate(checked, rate),
+      metricNames: classification ? ['acc'] : [],
+      takeStepMetrics: () => {
+        const c: Tensor | null = correct;
+        correct = null;
+        return c === null ? null : { acc: c };
+      },
+      validate:
+        validation === null
+          ? undefined
+          : async () => {
+              const v = await evaluateValidation(
+                model,
+                trainable.lossFunction,
+                validation.xs,
+                validation.ysOneHot,
+                Math.max(checked.batchSize, 128),
+              );
+              const logs: Record<string, number> = { loss: v.loss };
+              if (classification) logs.acc = v.acc;
+              return logs;
+            },
+      transformBatch:
+        options.batchTransform === undefined
+          ? undefined
+          : (batch) => transformBatch(options.batchTransform!, batch, model, checked, needLabels),
+      callbackModel: model,
+      stopRequested: () => model.stopTraining,
+      isNoOpHook: (hook, fn) => fn === (Callback.prototype as unknown as Record<string, unknown>)[hook],
+      params: { batchSize: tensors === null ? undefined : checked.batchSize, samples: tensors?.xs.shape[0] },
+    };
+    const internal = [saturationCallback(model, checked.fit.settings)];
+    if (checked.verbose === 1) internal.push(progressCallback(checked.fit.epochs));
+    const userCallbacks = checked.fit.callbacks;
+    const fitChecked = { ...checked.fit, callbacks: [...userCallbacks, ...internal] };
+    resetStopTraining(model);
+    try {
+      return await runFit(
+        trainable,
+        tensors !== null
+          ? ({ shuffleRng }) => tensorEpoch(tensors, checked, shuffleRng)
+          : () => datasetEpoch(data as BatchDataset, model, checked, needLabels),
+        { ...options, numClasses: checked.numClasses } as never,
+        fitChecked,
+        hooks,
+      );
+    } finally {
+      trainable.predictionObserver = null;
+      dispose(correct ?? []);
     }
-    await callbacks.trainEnd(lastLogs);
-    params.noiseStateBytes = algorithm.stateBytes();
-    return history;
   } finally {
-    trainable.predictionObserver = null;
-    dispose(correct ?? []);
-    algorithm.dispose();
     dispose(owned);
   }
 }
 
-function recordEpoch(history: TrainHistory, epoch: number, logs: TrainLogs, eps: number): void {
-  const h = history.history;
-  history.epoch.push(epoch);
-  h.loss.push(logs.loss);
-  h.eps.push(eps);
-  if (logs.acc !== undefined) h.acc?.push(logs.acc);
-  if (logs.val_loss !== undefined) h.val_loss?.push(logs.val_loss);
-  if (logs.val_acc !== undefined) h.val_acc?.push(logs.val_acc);
+function setRate(checked: CheckedTraining, rate: number): void {
+  const settable = checked.optimizer as unknown as {
+    setLearningRate?: (rate: number) => void;
+    learningRate?: number;
+  };
+  if (typeof settable.setLearningRate === 'function') settable.setLearningRate(rate);
+  else settable.learningRate = rate;
 }
 
-async function readBatchLogs(loss: Scalar, correct: Tensor | null, batchSize: number): Promise<TrainLogs> {
-  const logs: TrainLogs = { loss: (await loss.data())[0] };
-  if (correct !== null) logs.acc = (await correct.data())[0] / batchSize;
-  return logs;
+/** `{ xs, ys }` or `[xs, ys]` (as `model.fit(xs, ys)` takes them). */
+function asXY(data: TrainingData): XY {
+  if (Array.isArray(data)) {
+    if (data.length !== 2) invalidArgument('data', '[xs, ys] (two tensors)', data);
+    return { xs: data[0], ys: data[1] };
+  }
+  if (typeof data !== 'object' || data === null) {
+    invalidArgument('data', '{ xs, ys } tensors, [xs, ys] or a tf.data.Dataset of { xs, ys }', data);
+  }
+  return data as XY;
+}
+
+/** `model.fit`'s validationSplit: the last `split` of the rows, taken before any shuffling. */
+function splitRows(data: XY, split: number | undefined): { train: XY; validation?: XY; owned: Tensor[] } {
+  if (split === undefined) return { train: data, owned: [] };
+  const xs = checkTargets(data.xs, 'data.xs');
+  const ys = checkTargets(data.ys, 'data.ys');
+  const rows = xs.shape[0];
+  const at = Math.floor(rows * (1 - split));
+  if (at < 1 || at >= rows) {
+    invalidArgument(
+      'options.validationSplit',
+      `a fraction leaving rows on both sides of ${rows} rows`,
+      split,
+    );
+  }
+  const train = { xs: slice(xs, 0, at), ys: slice(ys, 0, at) };
+  const validation = { xs: slice(xs, at, rows - at), ys: slice(ys, at, rows - at) };
+  return { train, validation, owned: [train.xs, train.ys, validation.xs, validation.ys] };
+}
+
+/** NaN or Infinity in `tensors[i]` -> AnlError NON_FINITE naming `names[i]` (one read-back for all). */
+async function assertAllFinite(tensors: readonly Tensor[], names: readonly string[]): Promise<void> {
+  const flags = tidy(() => stack(tensors.map((t) => all(elementIsFinite(t)))));
+  const values = await flags.data();
+  flags.dispose();
+  const bad = values.findIndex((v) => v !== 1);
+  if (bad >= 0) {
+    throw new AnlError(
+      'NON_FINITE',
+      `${names[bad]} holds NaN or Infinity; training on it would turn every weight to NaN`,
+      { argument: names[bad] },
+    );
+  }
 }
 
 async function checkTensorData(
@@ -208,32 +231,32 @@ async function checkTensorData(
   checked: CheckedTraining,
   needLabels: (format: TargetFormat) => boolean,
 ): Promise<CheckedTensors> {
-  if (typeof data !== 'object' || data === null) {
-    invalidArgument('data', '{ xs, ys } tensors or a tf.data.Dataset of { xs, ys }', data);
-  }
   const xs = checkInputs(model, data.xs, 'data.xs');
   const ys = checkTargets(data.ys, 'data.ys');
   const format = targetFormat(ys, xs.shape[0], checked.numClasses, 'data.ys');
+  await assertAllFinite([xs, ys], ['data.xs', 'data.ys']);
   const labels = needLabels(format) ? await hostLabels(ys, format, checked.numClasses, 'data.ys') : undefined;
   return { xs, ys, format, labels };
 }
 
-async function checkValidation(model: LayersModel, checked: CheckedTraining): Promise<CheckedTensors> {
-  const { xs, ys } = checked.validation as XY;
-  checkInputs(model, xs, 'options.validationData.xs');
-  const format = targetFormat(ys, xs.shape[0], checked.numClasses, 'options.validationData.ys');
-  if (format === 'labels') await hostLabels(ys, format, checked.numClasses, 'options.validationData.ys');
+async function checkValidation(
+  model: LayersModel,
+  checked: CheckedTraining,
+  data: XY,
+  fromSplit: boolean,
+): Promise<CheckedTensors> {
+  const { xs, ys } = data;
+  const name = fromSplit ? 'data' : 'options.validationData';
+  checkInputs(model, xs, `${name}.xs`);
+  const format = targetFormat(ys, xs.shape[0], checked.numClasses, `${name}.ys`);
+  if (format === 'labels') await hostLabels(ys, format, checked.numClasses, `${name}.ys`);
   return { xs, ys, format };
 }
 
-async function* tensorEpoch(
-  data: PreparedTensors,
-  checked: CheckedTraining,
-  rng: Rng,
-): AsyncGenerator<StepBatch> {
-  const order = epochOrder(data.xs.shape[0], checked.shuffle, rng);
+function* tensorEpoch(data: PreparedTensors, checked: CheckedTraining, rng: Rng): Generator<StepBatch> {
+  const order = shuffledOrder(data.xs.shape[0], rng, checked.shuffle);
   for (const batch of tensorBatches(data.xs, data.ysOneHot, data.labels, order, checked.batchSize)) {
-    yield { ...batch, owned: [batch.x, batch.y] };
+    yield { ...batch, dispose: () => dispose([batch.x, batch.y]) };
   }
 }
 
@@ -258,7 +281,14 @@ async function* datasetEpoch(
       dispose(mine);
       throw error;
     }
-    yield { ...batch, owned: [...new Set([...mine, ...batch.owned])] };
+    const inner = batch;
+    yield {
+      ...inner,
+      dispose: () => {
+        inner.dispose?.();
+        dispose(mine);
+      },
+    };
   }
 }
 
@@ -276,17 +306,29 @@ async function transformBatch(
   try {
     if (out?.ys === source.y && out.xs?.shape?.[0] === source.batchSize) {
       checkInputs(model, out.xs, 'batchTransform(batch).xs');
-      return { x: out.xs, y: source.y, labels: source.labels, batchSize: source.batchSize, owned: fresh };
+      return {
+        x: out.xs,
+        y: source.y,
+        labels: source.labels,
+        batchSize: source.batchSize,
+        dispose: () => dispose(fresh),
+      };
     }
     const batch = await checkedBatch(out, model, checked, needLabels, 'batchTransform(batch)');
-    return { ...batch, owned: [...new Set([...fresh, ...batch.owned])] };
+    return {
+      ...batch,
+      dispose: () => {
+        batch.dispose?.();
+        dispose(fresh.filter((t) => !t.isDisposed));
+      },
+    };
   } catch (error) {
     dispose(fresh);
     throw error;
   }
 }
 
-/** Checks a `{ xs, ys }` batch and makes one-hot targets (and host labels when needed). */
+/** Checks a `{ xs, ys }` batch (finite values too) and makes one-hot targets (and host labels when needed). */
 async function checkedBatch(
   element: XY | undefined,
   model: LayersModel,
@@ -299,9 +341,10 @@ async function checkedBatch(
   const x = checkInputs(model, element.xs, `${argument}.xs`);
   const ys = checkTargets(element.ys, `${argument}.ys`);
   const format = targetFormat(ys, x.shape[0], checked.numClasses, `${argument}.ys`);
+  await assertAllFinite([x, ys], [`${argument}.xs`, `${argument}.ys`]);
   const labels = needLabels(format)
     ? await hostLabels(ys, format, checked.numClasses, `${argument}.ys`)
     : undefined;
   const y = toOneHotTargets(ys, format, checked.numClasses);
-  return { x, y, labels, batchSize: x.shape[0], owned: y === ys ? [] : [y] };
+  return { x, y, labels, batchSize: x.shape[0], dispose: () => dispose(y === ys ? [] : [y]) };
 }

@@ -1,41 +1,35 @@
-import {
-  AnlError,
-  describeValue,
-  invalidArgument,
-  NOISE_METHODS,
-  type NoiseMethod,
-  type StepSettings,
-  settingsForEpoch,
-} from '@anl/core';
+import { AnlError, type CheckedFit, checkFitOptions, invalidArgument } from '@anl/core';
 import { type Optimizer, Tensor } from '@tensorflow/tfjs-core';
 import { LayersModel } from '@tensorflow/tfjs-layers';
 import { findNoiseLayers } from '../layers/find-noise-layers';
-import type { BatchDataset, TrainCallbacks, TrainingData, TrainWithNoiseOptions, XY } from './train-options';
+import { setLearningRate } from './learning-rate';
+import type { BatchDataset, TrainingData, TrainWithNoiseOptions, XY } from './train-options';
+
+/** The keys `trainWithNoise` adds to core's `FitOptions`; any other key is refused by name. */
+export const TFJS_TRAIN_OPTION_KEYS: readonly string[] = [
+  'batchSize',
+  'optimizer',
+  'loss',
+  'shuffle',
+  'validationData',
+  'validationSplit',
+  'callbacks',
+  'batchTransform',
+  'verbose',
+];
 
 /** Everything `trainWithNoise` needs, checked before anything changes. */
 export interface CheckedTraining {
-  readonly method: NoiseMethod;
-  readonly epochs: number;
+  /** Core's checks: the method, its options, the schedule, the loop's options. */
+  readonly fit: CheckedFit;
+  readonly optimizer: Optimizer;
   readonly batchSize: number;
-  readonly seed: number;
   readonly shuffle: boolean;
   readonly numClasses: number;
-  /** Step settings of every epoch (the schedule evaluated up front). */
-  readonly settings: readonly StepSettings[];
-  /** Learning rate of every epoch, when a learning-rate schedule was given. */
-  readonly learningRates?: readonly number[];
-  readonly callbacks: readonly TrainCallbacks[];
   readonly validation?: XY;
+  readonly validationSplit?: number;
+  readonly verbose: 0 | 1;
 }
-
-const CALLBACK_HOOKS = [
-  'onTrainBegin',
-  'onTrainEnd',
-  'onEpochBegin',
-  'onEpochEnd',
-  'onBatchBegin',
-  'onBatchEnd',
-];
 
 export function isDataset(data: TrainingData): data is BatchDataset {
   return typeof (data as Partial<BatchDataset>)?.iterator === 'function';
@@ -52,28 +46,19 @@ function assertIntegerAtLeast(value: unknown, min: number, argument: string): nu
 export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions): CheckedTraining {
   if (!(model instanceof LayersModel)) invalidArgument('model', 'a tf.LayersModel', model);
   if (typeof options !== 'object' || options === null) invalidArgument('options', 'an object', options);
-  const method = options.method;
-  if (!NOISE_METHODS.includes(method)) {
-    throw new AnlError(
-      'UNKNOWN_METHOD',
-      `options.method must be one of ${NOISE_METHODS.map((m) => `'${m}'`).join(', ')}, got ${describeValue(method)}`,
-      { argument: 'options.method' },
+  if (model.inputs.length !== 1) {
+    throw new AnlError('UNSUPPORTED', `model must have one input, got ${model.inputs.length}`, {
+      argument: 'model',
+    });
+  }
+  const optimizer = options.optimizer ?? (model as { optimizer?: Optimizer }).optimizer;
+  if (optimizer == null || typeof (optimizer as Partial<Optimizer>).applyGradients !== 'function') {
+    invalidArgument(
+      'options.optimizer',
+      'a tfjs Optimizer (e.g. tf.train.sgd(0.01)), or a model compiled with one',
+      options.optimizer,
     );
   }
-  if (method !== 'none' && findNoiseLayers(model).length === 0) {
-    throw new AnlError(
-      'NOT_FOUND',
-      `method '${method}' needs noise layers, but the model has none; add them with insertNoiseLayers(model, { after: [...] }) or noiseLayer()`,
-      { argument: 'model' },
-    );
-  }
-  if (
-    options.optimizer == null ||
-    typeof (options.optimizer as Partial<Optimizer>).applyGradients !== 'function'
-  ) {
-    invalidArgument('options.optimizer', 'a tfjs Optimizer (e.g. tf.train.sgd(0.01))', options.optimizer);
-  }
-  const epochs = assertIntegerAtLeast(options.epochs, 1, 'options.epochs');
   const batchSize = assertIntegerAtLeast(options.batchSize ?? 32, 1, 'options.batchSize');
   const outputShape = model.outputs[0].shape;
   const width = outputShape[outputShape.length - 1];
@@ -86,9 +71,17 @@ export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions
       { argument: 'options.numClasses' },
     );
   }
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
-    invalidArgument('options.seed', 'an integer in [0, 2^32)', seed);
+  const fit = checkFitOptions(
+    { ...options, numClasses },
+    TFJS_TRAIN_OPTION_KEYS,
+    learningRateHook(optimizer, options),
+  );
+  if (fit.definition.injectsNoise && findNoiseLayers(model).length === 0) {
+    throw new AnlError(
+      'NOT_FOUND',
+      `method '${fit.definition.name}' needs noise layers, but the model has none; add them with insertNoiseLayers(model, { after: [...] }) or noiseLayer()`,
+      { argument: 'model' },
+    );
   }
   if (options.batchTransform !== undefined && typeof options.batchTransform !== 'function') {
     invalidArgument('options.batchTransform', '({ xs, ys }) => { xs, ys }', options.batchTransform);
@@ -96,76 +89,41 @@ export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions
   if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
     invalidArgument('options.shuffle', 'a boolean', options.shuffle);
   }
+  const split = options.validationSplit;
+  if (split !== undefined && (typeof split !== 'number' || !(split > 0 && split < 1))) {
+    invalidArgument('options.validationSplit', 'a number in (0, 1)', split);
+  }
+  if (split !== undefined && options.validationData !== undefined) {
+    invalidArgument('options.validationSplit', 'unset when options.validationData is given', split);
+  }
+  const verbose = options.verbose ?? 0;
+  if (verbose !== 0 && verbose !== 1) invalidArgument('options.verbose', '0 or 1', verbose);
   return {
-    method,
-    epochs,
+    fit,
+    optimizer,
     batchSize,
-    seed,
     shuffle: options.shuffle ?? true,
     numClasses: numClasses as number,
-    settings: scheduleOf(method, options, epochs),
-    learningRates: learningRatesOf(options, epochs),
-    callbacks: callbacksOf(options.callbacks),
     validation: validationOf(options.validationData),
+    validationSplit: split,
+    verbose,
   };
 }
 
-function scheduleOf(method: NoiseMethod, options: TrainWithNoiseOptions, epochs: number): StepSettings[] {
-  const eps = options.eps;
-  if (eps === undefined && method !== 'none') {
-    invalidArgument('options.eps', `a number or (epoch) => number for method '${method}'`, eps);
-  }
-  if (eps !== undefined && typeof eps !== 'function' && (typeof eps !== 'number' || !Number.isFinite(eps))) {
-    invalidArgument('options.eps', 'a finite number (negative is legal) or (epoch) => number', eps);
-  }
-  if (options.noiseEpochs !== undefined) assertIntegerAtLeast(options.noiseEpochs, 0, 'options.noiseEpochs');
-  const schedule = { eps: eps ?? 0, noiseEpochs: options.noiseEpochs };
-  const settings: StepSettings[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const s = settingsForEpoch(schedule, epoch);
-    settings.push(method === 'none' ? { ...s, noise: false } : s);
-  }
-  return settings;
-}
-
-function learningRatesOf(options: TrainWithNoiseOptions, epochs: number): number[] | undefined {
-  const schedule = options.learningRate;
-  if (schedule === undefined) return undefined;
-  if (typeof schedule !== 'function') invalidArgument('options.learningRate', '(epoch) => number', schedule);
-  const optimizer = options.optimizer as unknown as { setLearningRate?: unknown; learningRate?: unknown };
-  if (typeof optimizer.setLearningRate !== 'function' && typeof optimizer.learningRate !== 'number') {
-    throw new AnlError(
-      'UNSUPPORTED',
-      'options.learningRate needs an optimizer with a numeric learningRate (sgd, momentum, adam, rmsprop, ...)',
-      { argument: 'options.learningRate' },
-    );
-  }
-  const rates: number[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const rate = schedule(epoch);
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
-      invalidArgument(`options.learningRate(${epoch})`, 'a finite number > 0', rate);
+/** The hook that sets the learning rate, when the optimizer has a numeric one. */
+function learningRateHook(optimizer: Optimizer, options: TrainWithNoiseOptions) {
+  const settable = optimizer as unknown as { setLearningRate?: unknown; learningRate?: unknown };
+  if (typeof settable.setLearningRate !== 'function' && typeof settable.learningRate !== 'number') {
+    if (options.learningRate !== undefined) {
+      throw new AnlError(
+        'UNSUPPORTED',
+        'options.learningRate needs an optimizer with a numeric learningRate (sgd, momentum, adam, rmsprop, ...)',
+        { argument: 'options.learningRate' },
+      );
     }
-    rates.push(rate);
+    return {};
   }
-  return rates;
-}
-
-function callbacksOf(callbacks: TrainWithNoiseOptions['callbacks']): TrainCallbacks[] {
-  if (callbacks === undefined) return [];
-  const list = Array.isArray(callbacks) ? [...callbacks] : [callbacks as TrainCallbacks];
-  list.forEach((callback, i) => {
-    if (typeof callback !== 'object' || callback === null) {
-      invalidArgument(`options.callbacks[${i}]`, 'an object of hooks (onEpochEnd, ...)', callback);
-    }
-    for (const hook of CALLBACK_HOOKS) {
-      const fn = (callback as Record<string, unknown>)[hook];
-      if (fn !== undefined && typeof fn !== 'function') {
-        invalidArgument(`options.callbacks[${i}].${hook}`, 'a function', fn);
-      }
-    }
-  });
-  return list;
+  return { setLearningRate: (rate: number) => setLearningRate(optimizer, rate) };
 }
 
 function validationOf(data: TrainWithNoiseOptions['validationData']): XY | undefined {

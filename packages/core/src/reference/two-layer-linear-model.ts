@@ -1,5 +1,3 @@
-import type { RefTensor } from '../reference/ref-tensor';
-import type { ReferenceTensorOps } from '../reference/reference-tensor-ops';
 import type {
   NoiseFn,
   NoisePointInfo,
@@ -7,15 +5,17 @@ import type {
   PassResult,
   TrainableModelV1,
 } from '../training/trainable-model';
+import type { RefTensor } from './ref-tensor';
+import type { ReferenceTensorOps } from './reference-tensor-ops';
 
-/** Weight gradients of the test model: plain arrays, so "freed" is just a flag. */
+/** Weight gradients of the reference model: plain arrays, so "freed" is just a flag. */
 export interface LinearGradients {
   readonly dW1: Float64Array;
   readonly dW2: Float64Array;
   disposed: boolean;
 }
 
-/** What one `doPass` saw and returned, for the tests to check against hand-derived formulas. */
+/** What one `doPass` saw and returned, to check against hand-derived formulas. */
 export interface PassRecord {
   readonly request: Omit<PassRequest<RefTensor>, 'noise' | 'x' | 'y'>;
   /** Activations at each noise point before noise (h_t), row-major. */
@@ -32,6 +32,10 @@ export interface PassRecord {
  *   J = (1/B) Σ_i ½‖ĥ2_i − y_i‖².
  * Gradients by hand: d2 = (ĥ2 − y)/B, dW2 = d2ᵀ ĥ1, d1 = d2 W2, dW1 = d1ᵀ x. Plain SGD with `lr`.
  * Everything is computed in float64 on the host, independent of the ops under test.
+ *
+ * The reference `TrainableModelV1`: the trainable conformance kit runs against it, training
+ * algorithms are tested on it, and a new adapter can compare itself with it. `passes` records every
+ * pass; `throwOnPass` / `throwOnApply` inject failures for rollback tests.
  */
 export class TwoLayerLinearModel implements TrainableModelV1<RefTensor, LinearGradients> {
   readonly specificationVersion = 'v1' as const;
