@@ -1,16 +1,18 @@
-// The one place the CLI learns which noise methods exist. Today @anl/core exports the list; when the
-// method registry lands, swap these two functions for listNoiseMethods() / getNoiseMethod(name) and
-// every command (choices, help, compare grids) follows.
-import { NOISE_METHODS, type NoiseMethod } from '@anl/core';
+// The one place the CLI learns which noise methods exist: @anl/core's registry, so a method added with
+// registerNoiseMethod (before the CLI parses its arguments) appears in choices, help and compare grids.
+import { BASELINE_METHOD, getNoiseMethod, listNoiseMethods, type NoiseMethod } from '@anl/core';
 
-/** Names `--method` / `--methods` accept ('none' is the baseline: no noise). */
+/** Names `--method` / `--methods` accept (the baseline is the method that injects no noise). */
 export function listMethods(): readonly string[] {
-  return NOISE_METHODS;
+  return listNoiseMethods();
 }
 
-/** True when the method takes an eps (every method except the baseline). */
+/** The method every comparison is read against. */
+export const baselineMethod: string = BASELINE_METHOD;
+
+/** True when the method takes an eps (every method that injects noise). */
 export function methodTakesEps(method: string): boolean {
-  return method !== 'none';
+  return getNoiseMethod(method).injectsNoise;
 }
 
 /** The name trainWithNoise takes. */

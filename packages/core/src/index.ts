@@ -68,6 +68,7 @@ export type { MethodRunner, StepContext } from './training/methods/method-runner
 export { plainStep } from './training/methods/plain-step';
 // Noise methods: the registry (every list of method names comes from here)
 export {
+  BASELINE_METHOD,
   type BuiltInNoiseMethod,
   DEFAULT_NOISE_METHOD,
   getNoiseMethod,

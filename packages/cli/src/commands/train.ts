@@ -2,7 +2,7 @@ import { choiceOption, integerOption, numberOption, refuse } from '../args';
 import { setUpBackend } from '../backend';
 import { type CellSpec, writeJsonAtomic } from '../cell';
 import { COMMON_OPTIONS, type Command, log } from '../command';
-import { listMethods, methodTakesEps } from '../methods';
+import { baselineMethod, listMethods, methodTakesEps } from '../methods';
 import { listModels } from '../models';
 import { formatCellSummary } from '../summary';
 import { parseTrainingOptions, TRAINING_OPTIONS } from '../train-options';
@@ -37,7 +37,7 @@ export const trainCommand: Command = {
     model: { type: 'string', default: 'lenet5', value: 'NAME', help: `network: ${listModels().join(', ')}` },
     method: {
       type: 'string',
-      default: 'none',
+      default: baselineMethod,
       value: 'NAME',
       help: `noise method: ${listMethods().join(', ')}`,
     },

@@ -1,4 +1,5 @@
 // Cells grouped by everything but the seed, with mean ± sd over seeds: what the tables and plots show.
+import { baselineMethod } from '../methods';
 import type { CellResult } from '../run-cell';
 
 export interface Stat {
@@ -40,7 +41,7 @@ export function groupCells(cells: readonly CellResult[]): Group[] {
   }
   // The baseline first, then by model, method and eps.
   const order = (c: CellResult) =>
-    [c.spec.method === 'none' ? 0 : 1, c.spec.model, c.spec.method, c.spec.eps ?? 0] as const;
+    [c.spec.method === baselineMethod ? 0 : 1, c.spec.model, c.spec.method, c.spec.eps ?? 0] as const;
   const entries = [...map.entries()].sort(([, a], [, b]) => {
     const [x, y] = [order(a[0]), order(b[0])];
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;

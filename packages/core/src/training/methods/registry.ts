@@ -13,6 +13,9 @@ const BUILT_IN_METHODS = [noneMethod, anlMethod, canlMethod, latMethod, gaussian
 /** The method a noise layer is placed for when none is named. */
 export const DEFAULT_NOISE_METHOD: BuiltInNoiseMethod = anlMethod.name;
 
+/** The baseline: the method that trains without noise (what tools compare every method against). */
+export const BASELINE_METHOD: BuiltInNoiseMethod = noneMethod.name;
+
 /** The names of the built-in methods. */
 export type BuiltInNoiseMethod = (typeof BUILT_IN_METHODS)[number]['name'];
 
