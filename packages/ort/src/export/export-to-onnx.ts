@@ -9,6 +9,7 @@ import { ExportValue } from './export-value';
 import { MERGE_CONVERTERS } from './merge-layers';
 import { NOISE_CONVERTERS } from './noise-layers';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
+import { PNI_WEIGHT_CONVERTERS } from './pni-weight-layers';
 import { POOLING_CONVERTERS } from './pooling-layers';
 import { RESIZE_CONVERTERS } from './resize-layers';
 
@@ -32,6 +33,7 @@ const CONVERTERS: Record<string, LayerConverter> = {
   ...MERGE_CONVERTERS,
   ...RESIZE_CONVERTERS,
   ...NOISE_CONVERTERS,
+  ...PNI_WEIGHT_CONVERTERS,
   ...ANL_MODEL_CONVERTERS,
 };
 
