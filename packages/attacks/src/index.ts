@@ -24,5 +24,28 @@ export {
   softmaxCrossEntropy,
 } from './layers-model-classifier';
 export { type PgdNorm, type PgdOptions, pgd } from './pgd';
+export {
+  ABSTAIN,
+  type Certificate,
+  type CertifiedAccuracyPoint,
+  type CertifyOptions,
+  certifiedAccuracy,
+  certify,
+  type GaussianAugmentationOptions,
+  gaussianAugmentation,
+  type SmoothingProgress,
+  type SmoothingSamplingOptions,
+  type SmoothPrediction,
+  type SmoothPredictOptions,
+  smoothPredict,
+} from './randomized-smoothing';
 export type { RobustnessAttack, RobustnessReport, RobustnessRow } from './robustness-report';
+export {
+  betaQuantile,
+  binomialTestHalf,
+  clopperPearsonLower,
+  normalCdf,
+  normalQuantile,
+  regularizedBeta,
+} from './statistics';
 export { type Renormalization, type UniformNoiseOptions, uniformNoise } from './uniform-noise';
