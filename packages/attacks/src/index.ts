@@ -7,9 +7,20 @@ export {
   type TrainingBatch,
 } from './adversarial-training';
 export { assertInBounds, type Bounds, validateBounds } from './bounds';
+export {
+  CatastrophicOverfittingGuard,
+  type CatastrophicOverfittingGuardOptions,
+  catastrophicOverfittingGuard,
+  type GuardRecord,
+} from './catastrophic-overfitting-guard';
 export type { Classifier } from './classifier';
 export { deltaToEps, resolveStrength, resolveStrengths, type Strength, type Strengths } from './epsilon';
 export { type EvaluateRobustnessOptions, evaluateRobustness, type LabelledData } from './evaluate-robustness';
+export {
+  type FastAdversarialTrainingOptions,
+  fastAdversarialTraining,
+  fastFgsm,
+} from './fast-adversarial-training';
 export { type FgsmOptions, type FgsmSweepOptions, type FgsmTargeting, fgsm, fgsmSweep } from './fgsm';
 export {
   formatRobustnessTable,
