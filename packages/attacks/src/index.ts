@@ -59,4 +59,14 @@ export {
   normalQuantile,
   regularizedBeta,
 } from './statistics';
+export {
+  klDivergence,
+  type TradesObjective,
+  type TradesOptions,
+  type TradesPerturbationOptions,
+  tradesLoss,
+  tradesObjective,
+  tradesPerturb,
+  tradesStep,
+} from './trades';
 export { type Renormalization, type UniformNoiseOptions, uniformNoise } from './uniform-noise';
