@@ -96,7 +96,8 @@ describe('TRADES (Zhang et al. 2019)', () => {
               d.ys,
               tf.log(clean.apply(d.xs, { training: true }) as tf.Tensor),
             ) as tf.Scalar,
-        ),
+          true,
+        ) as tf.Scalar,
       );
     }
     const got = weights(trades);
