@@ -22,7 +22,8 @@ if (runs.length === 0) {
 const levels = runs[0].uniformNoise.rows.map((r) => r.eps);
 const pct = (x) => (x * 100).toFixed(2);
 const meanOf = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const cell = (xs) => (xs.length === 0 ? '—' : xs.length === 1 ? pct(xs[0]) : `${pct(meanOf(xs))} (${xs.map(pct).join(', ')})`);
+const cell = (xs) =>
+  xs.length === 0 ? '—' : xs.length === 1 ? pct(xs[0]) : `${pct(meanOf(xs))} (${xs.map(pct).join(', ')})`;
 
 const lines = [
   '# WM comparison on Fashion-MNIST (WM paper Table 1 skeletons)',
@@ -39,7 +40,9 @@ for (const { variant, label, paper } of VARIANTS) {
     lines.push(`| ${label} | — | 0 | not run | ${levels.map(() => '—').join(' | ')} | ${paper} |`);
     continue;
   }
-  const noisy = levels.map((a) => cell(mine.map((r) => r.uniformNoise.rows.find((row) => row.eps === a).error)));
+  const noisy = levels.map((a) =>
+    cell(mine.map((r) => r.uniformNoise.rows.find((row) => row.eps === a).error)),
+  );
   lines.push(
     `| ${label} | ${mine[0].params.toLocaleString('en')} | ${mine.map((r) => r.seed).join(', ')} | ${cell(mine.map((r) => r.uniformNoise.clean.error))} | ${noisy.join(' | ')} | ${paper} |`,
   );

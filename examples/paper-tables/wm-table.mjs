@@ -9,10 +9,17 @@
 // Writes results/wm_<variant>_s<seed>.json; summarise with `node wm-summarise.mjs`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { classifierFromLayersModel, evaluateRobustness } from '@anl/attacks';
 import { wmCnn } from '@anl/models';
-import { fail, loadFullFashionMnist, parseNumber, RESULTS_DIR, setUpBackend, testError } from './lib/common.mjs';
+import * as tf from '@tensorflow/tfjs';
+import {
+  fail,
+  loadFullFashionMnist,
+  parseNumber,
+  RESULTS_DIR,
+  setUpBackend,
+  testError,
+} from './lib/common.mjs';
 
 let parsed;
 try {
@@ -33,7 +40,8 @@ try {
 }
 const args = parsed.values;
 const variants = args.variants.split(',');
-for (const v of variants) if (!['conv', 'smoothing', 'unsharp'].includes(v)) fail(`unknown variant ${JSON.stringify(v)}`);
+for (const v of variants)
+  if (!['conv', 'smoothing', 'unsharp'].includes(v)) fail(`unknown variant ${JSON.stringify(v)}`);
 const seeds = args.seeds.split(',').map((s) => parseNumber('seeds', s, { integer: true, min: 0 }));
 const epochs = parseNumber('epochs', args.epochs, { integer: true, min: 1 });
 const batchSize = parseNumber('batch', args.batch, { integer: true, min: 1 });
