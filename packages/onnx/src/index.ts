@@ -15,6 +15,7 @@ export { windowPads } from './export/convolution-layers';
 export { buildOnnxModel, type ExportToOnnxOptions, exportToOnnx } from './export/export-to-onnx';
 export { ExportValue, type Layout } from './export/export-value';
 export {
+  builtInLayerConverter,
   type LayerClass,
   registerLayerConverter,
   SUPPORTED_LAYER_CLASSES,

@@ -46,6 +46,17 @@ export function converterFor(layer: LayerLike): LayerConverter | undefined {
   return Object.hasOwn(TFJS_CONVERTERS, className) ? TFJS_CONVERTERS[className] : undefined;
 }
 
+/**
+ * The converter of one of tfjs-layers' own layers, by its tfjs class name: for a package whose layer
+ * computes what a tfjs layer computes once exported (e.g. PNI-W layers exported noise-free as Conv2D).
+ */
+export function builtInLayerConverter(className: string): LayerConverter {
+  if (!Object.hasOwn(TFJS_CONVERTERS, className)) {
+    invalidArgument('className', `one of ${Object.keys(TFJS_CONVERTERS).join(', ')}`, className);
+  }
+  return TFJS_CONVERTERS[className];
+}
+
 /** The tfjs-layers classes converted out of the box (their tfjs class names). */
 export const SUPPORTED_LAYER_CLASSES: readonly string[] = [
   'InputLayer',

@@ -8,4 +8,13 @@ export {
   type PniGranularity,
   parametricNoiseLayer,
 } from './parametric-noise-layer';
+export {
+  PniConv2D,
+  type PniConv2DArgs,
+  PniDense,
+  type PniDenseArgs,
+  type PniWeightArgs,
+  pniConv2d,
+  pniDense,
+} from './pni-weight-layers';
 export { registerAnlLayers } from './register';

@@ -26,6 +26,44 @@ describe('ParametricNoiseLayer (PNI activation noise)', () => {
     expect(Array.from(perChannel.getWeights()[0].dataSync())).toEqual([0.1, 0.1, 0.1].map(Math.fround));
   });
 
+  it('element-wise alpha has the sample shape and scales each element by its own alpha', () => {
+    const layer = parametricNoiseLayer({ granularity: 'element', alphaInit: 0.5, seed: 4 });
+    layer.apply(tf.input({ shape: [2, 3] }));
+    expect(layer.getWeights()[0].shape).toEqual([2, 3]);
+    // alpha 0 on every element but one: only that element of each sample is noisy.
+    layer.setWeights([
+      tf.tensor([
+        [0, 0, 0],
+        [0, 1, 0],
+      ]),
+    ]);
+    const h = tf.randomNormal([5, 2, 3], 0, 1, 'float32', 6);
+    const diff = tf.sub(layer.apply(h, { training: true }) as tf.Tensor, h).arraySync() as number[][][];
+    for (const sample of diff) {
+      sample.forEach((row, i) => {
+        row.forEach((v, j) => {
+          if (i === 1 && j === 1) expect(v).not.toBe(0);
+          else expect(v).toBe(0);
+        });
+      });
+    }
+    const unknown = parametricNoiseLayer({ granularity: 'element', name: 'el' });
+    expect(() => unknown.apply(tf.input({ shape: [null, 3] as never }))).toThrow(
+      refused('INVALID_ARGUMENT', 'input shape of layer el'),
+    );
+    tf.dispose(h);
+  });
+
+  it('draws the same noise again after resetNoise(seed)', () => {
+    const layer = parametricNoiseLayer({ seed: 11 });
+    const h = tf.randomNormal([4, 5], 0, 1, 'float32', 2);
+    const a = (layer.apply(h, { training: true }) as tf.Tensor).dataSync();
+    const b = (layer.apply(h, { training: true }) as tf.Tensor).dataSync();
+    expect(Array.from(b)).not.toEqual(Array.from(a));
+    layer.resetNoise(11);
+    expect(Array.from((layer.apply(h, { training: true }) as tf.Tensor).dataSync())).toEqual(Array.from(a));
+  });
+
   it('adds noise of std alpha * std(h), in training and (by default) at inference', () => {
     const layer = parametricNoiseLayer();
     const h = tf.randomNormal([50, 200], 1, 2, 'float32', 3);
@@ -114,7 +152,7 @@ describe('ParametricNoiseLayer (PNI activation noise)', () => {
     expect(() => parametricNoiseLayer({ alphaInit: Number.POSITIVE_INFINITY })).toThrow(
       refused('INVALID_ARGUMENT', 'config.alphaInit'),
     );
-    expect(() => parametricNoiseLayer({ granularity: 'element' as never })).toThrow(
+    expect(() => parametricNoiseLayer({ granularity: 'pixel' as never })).toThrow(
       refused('INVALID_ARGUMENT', 'config.granularity'),
     );
     expect(() => parametricNoiseLayer({ activeAtInference: 1 as never })).toThrow(

@@ -1,41 +1,34 @@
 import { invalidArgument } from '@anl/core';
-import {
-  add,
-  customGrad,
-  type GradSaveFunc,
-  moments,
-  mul,
-  randomNormal,
-  type serialization,
-  sqrt,
-  type Tensor,
-  tidy,
-  zerosLike,
-} from '@tensorflow/tfjs-core';
+import { add, mul, type serialization, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { singleInput, uniqueLayerName } from './layer-utils';
+import { checkPniSettings, type PniGranularity, PniSeedStream, pniUnitNoise } from './pni-unit-noise';
 
-/** One alpha for the whole layer (the PNI paper's layer-wise setting) or one per channel (last axis). */
-export type PniGranularity = 'layer' | 'channel';
+export type { PniGranularity } from './pni-unit-noise';
 
 export interface ParametricNoiseLayerArgs extends LayerArgs {
   /** Initial noise scale alpha (default 0.25, the PNI paper's). */
   alphaInit?: number;
-  /** Default `'layer'`. */
+  /**
+   * Default `'layer'` (one alpha); `'channel'`: one per channel (last axis); `'element'`: one per
+   * element of a sample (the input shape without the batch axis, which must be fully known).
+   */
   granularity?: PniGranularity;
   /**
    * Keep the noise on at inference and inside attacks (default true): the PNI paper shows that
    * turning it off there loses the robustness. False makes the layer the identity at inference.
    */
   activeAtInference?: boolean;
+  /** Seed of the noise stream (reproducible draws; saved with the model). Default: from Math.random. */
+  seed?: number | null;
 }
 
 /**
- * Parametric Noise Injection on activations (PNI, SPEC.md): `h + alpha * N(0, std(h)^2)`, with a
- * trainable `alpha` and `std(h)` over the whole batch tensor treated as a constant (no gradient
- * flows through it). The noise is drawn anew on every call. Unlike `NoiseLayer` it needs no trainer:
+ * Parametric Noise Injection on activations (PNI-A, SPEC.md): `h + alpha * N(0, std(h)^2)`, with a
+ * trainable `alpha` (layer-, channel- or element-wise) and `std(h)` over the whole batch tensor
+ * treated as a constant (no gradient flows through it); the noise is core's `pniNoise`. The noise is drawn anew on every call. Unlike `NoiseLayer` it needs no trainer:
  * `model.fit` learns alpha (train it with adversarial training, as the paper does; give alpha no
  * weight decay). It is part of the model, so `stripNoiseLayers` keeps it.
  */
@@ -44,25 +37,24 @@ export class ParametricNoiseLayer extends layers.Layer {
   readonly alphaInit: number;
   readonly granularity: PniGranularity;
   readonly activeAtInference: boolean;
+  readonly seed: number | null;
   private alpha: LayerVariable | null = null;
+  private readonly seeds: PniSeedStream;
 
   constructor(args: ParametricNoiseLayerArgs = {}) {
-    const alphaInit = args.alphaInit ?? 0.25;
-    const granularity = args.granularity ?? 'layer';
-    const activeAtInference = args.activeAtInference ?? true;
-    if (typeof alphaInit !== 'number' || !Number.isFinite(alphaInit)) {
-      invalidArgument('config.alphaInit', 'a finite number', alphaInit);
-    }
-    if (granularity !== 'layer' && granularity !== 'channel') {
-      invalidArgument('config.granularity', "'layer' or 'channel'", granularity);
-    }
-    if (typeof activeAtInference !== 'boolean') {
-      invalidArgument('config.activeAtInference', 'a boolean', activeAtInference);
-    }
-    super({ ...args, name: args.name ?? uniqueLayerName('anl_parametric_noise') });
+    const { alphaInit, granularity, activeAtInference, seed } = checkPniSettings(args);
+    const { seed: _seed, ...layerArgs } = args;
+    super({ ...layerArgs, name: args.name ?? uniqueLayerName('anl_parametric_noise') });
     this.alphaInit = alphaInit;
     this.granularity = granularity;
     this.activeAtInference = activeAtInference;
+    this.seed = seed;
+    this.seeds = new PniSeedStream(seed);
+  }
+
+  /** Restarts the noise stream from `seed`: the same forwards then draw the same noise again. */
+  resetNoise(seed: number): void {
+    this.seeds.reset(seed);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -75,7 +67,20 @@ export class ParametricNoiseLayer extends layers.Layer {
         shape,
       );
     }
-    const alphaShape = this.granularity === 'layer' ? [1] : [channels as number];
+    const sample = shape.slice(1);
+    if (this.granularity === 'element' && (sample.length === 0 || sample.some((d) => d == null))) {
+      invalidArgument(
+        `input shape of layer ${this.name}`,
+        'a fully known sample shape for element-wise alpha',
+        shape,
+      );
+    }
+    const alphaShape =
+      this.granularity === 'layer'
+        ? [1]
+        : this.granularity === 'channel'
+          ? [channels as number]
+          : (sample as number[]);
     this.alpha = this.addWeight(
       'alpha',
       alphaShape,
@@ -94,6 +99,7 @@ export class ParametricNoiseLayer extends layers.Layer {
       alphaInit: this.alphaInit,
       granularity: this.granularity,
       activeAtInference: this.activeAtInference,
+      seed: this.seed,
       ...super.getConfig(),
     };
   }
@@ -103,20 +109,10 @@ export class ParametricNoiseLayer extends layers.Layer {
       this.invokeCallHook(inputs, kwargs);
       const h = singleInput(inputs, this.name);
       if (kwargs.training !== true && !this.activeAtInference) return h;
-      const noise = mul(randomNormal(h.shape, 0, 1), detachedStd(h));
-      return add(h, mul(this.alpha!.read(), noise));
+      return add(h, mul(this.alpha!.read(), pniUnitNoise(h, this.seeds.next())));
     });
   }
 }
-
-/** std(h) over all elements with a zero gradient: PNI scales by it but does not train through it. */
-const detachedStd = customGrad(((h: Tensor, save: GradSaveFunc) => {
-  save([h]);
-  return {
-    value: sqrt(moments(h).variance),
-    gradFunc: (_dy: Tensor, saved: Tensor[]) => zerosLike(saved[0]),
-  };
-}) as never) as (h: Tensor) => Tensor;
 
 /** A `ParametricNoiseLayer` (PNI activation noise). */
 export function parametricNoiseLayer(config: ParametricNoiseLayerArgs = {}): ParametricNoiseLayer {

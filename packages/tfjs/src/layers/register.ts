@@ -1,6 +1,7 @@
 import { serialization } from '@tensorflow/tfjs-core';
 import { NoiseLayer } from './noise-layer';
 import { ParametricNoiseLayer } from './parametric-noise-layer';
+import { PniConv2D, PniDense } from './pni-weight-layers';
 
 let registered = false;
 
@@ -13,5 +14,7 @@ export function registerAnlLayers(): void {
   if (registered) return;
   serialization.registerClass(NoiseLayer, 'anl', 'Noise');
   serialization.registerClass(ParametricNoiseLayer, 'anl', 'ParametricNoise');
+  serialization.registerClass(PniDense, 'anl', 'PniDense');
+  serialization.registerClass(PniConv2D, 'anl', 'PniConv2D');
   registered = true;
 }
