@@ -1,8 +1,8 @@
 import { invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { uniqueLayerName } from './layer-names';
+import type { LayerArgs } from './tfjs-layer-args';
 
 export interface ShortcutPadArgs extends LayerArgs {
   /** Spatial subsampling: keep every `strides`-th row and column (x[:, ::s, ::s, :]). */

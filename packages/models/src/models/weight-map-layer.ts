@@ -2,8 +2,8 @@ import { invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { uniqueLayerName } from './layer-names';
+import type { LayerArgs } from './tfjs-layer-args';
 
 export type WeightMapVariant = 'smoothing' | 'unsharp';
 

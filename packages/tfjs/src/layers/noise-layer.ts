@@ -2,10 +2,9 @@ import type { NoiseMethod } from '@anl/core';
 import { AnlError, invalidArgument } from '@anl/core';
 import { add, randomNormal, type serialization, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { singleInput, uniqueLayerName } from './layer-utils';
 import { activeNoiseInjector } from './noise-context';
+import type { Kwargs, LayerArgs } from './tfjs-layer-types';
 
 /** The methods a noise layer can be placed for (metadata for trainers and readers of a saved model). */
 export const NOISE_LAYER_METHODS: readonly NoiseMethod[] = ['anl', 'canl', 'lat', 'gaussian', 'anp', 'none'];

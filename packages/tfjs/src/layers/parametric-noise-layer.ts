@@ -13,9 +13,8 @@ import {
   zerosLike,
 } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { singleInput, uniqueLayerName } from './layer-utils';
+import type { Kwargs, LayerArgs } from './tfjs-layer-types';
 
 /** One alpha for the whole layer (the PNI paper's layer-wise setting) or one per channel (last axis). */
 export type PniGranularity = 'layer' | 'channel';
