@@ -1,4 +1,5 @@
 // Contracts
+export { brandClass } from './brand-class';
 export { AnlError, type AnlErrorCode, describeValue, invalidArgument } from './errors';
 // Noise algebra
 export { activationStd } from './noise/activation-std';

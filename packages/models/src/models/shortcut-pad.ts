@@ -1,4 +1,4 @@
-import { invalidArgument } from '@anl/core';
+import { brandClass, invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { uniqueLayerName } from './layer-names';
@@ -68,6 +68,9 @@ export class ShortcutPad extends tfl.layers.Layer {
     return { strides: this.strides, outChannels: this.outChannels, ...super.getConfig() };
   }
 }
+
+// One class for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(ShortcutPad, '@anl/models/ShortcutPad');
 
 // Registered on import so saved models that contain it load (tfjs takes no custom objects).
 tf.serialization.registerClass(ShortcutPad);

@@ -1,5 +1,5 @@
 import type { NoiseMethod } from '@anl/core';
-import { AnlError, invalidArgument } from '@anl/core';
+import { AnlError, brandClass, invalidArgument } from '@anl/core';
 import { add, randomNormal, type serialization, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
 import { singleInput, uniqueLayerName } from './layer-utils';
@@ -79,6 +79,9 @@ export class NoiseLayer extends layers.Layer {
     return tidy(() => add(h, randomNormal(h.shape, 0, this.stddev)));
   }
 }
+
+// One NoiseLayer class for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(NoiseLayer, '@anl/tfjs/NoiseLayer');
 
 /** A `NoiseLayer` (see `NoiseLayerArgs`); use it like any tfjs layer: `noiseLayer().apply(x)`. */
 export function noiseLayer(config: NoiseLayerArgs = {}): NoiseLayer {

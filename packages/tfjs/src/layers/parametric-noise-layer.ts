@@ -1,4 +1,4 @@
-import { invalidArgument } from '@anl/core';
+import { brandClass, invalidArgument } from '@anl/core';
 import {
   add,
   customGrad,
@@ -107,6 +107,9 @@ export class ParametricNoiseLayer extends layers.Layer {
     });
   }
 }
+
+// One class for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(ParametricNoiseLayer, '@anl/tfjs/ParametricNoiseLayer');
 
 /** std(h) over all elements with a zero gradient: PNI scales by it but does not train through it. */
 const detachedStd = customGrad(((h: Tensor, save: GradSaveFunc) => {
