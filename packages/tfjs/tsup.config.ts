@@ -8,7 +8,8 @@ export default defineConfig(
     {
       index: 'src/index.ts',
       node: 'src/node/index.ts',
-      'wasm-training': 'src/wasm-training/index.ts',
+      'training-kernels': 'src/wasm-training/index.ts',
+      'wasm-training': 'src/wasm-training/deprecated-alias.ts',
       onnx: 'src/onnx/index.ts',
     },
     { external: ['@anl/tfjs'] },

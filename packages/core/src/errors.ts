@@ -1,3 +1,5 @@
+import { brandClass } from './brand-class';
+
 /** Why an argument was refused. Stable strings: match on `code`, never on the message. */
 export type AnlErrorCode =
   | 'INVALID_ARGUMENT'
@@ -25,6 +27,9 @@ export class AnlError extends Error {
     this.argument = options.argument;
   }
 }
+
+// One AnlError for the whole process, even when the ESM and CJS builds are both loaded.
+brandClass(AnlError, '@anl/core/AnlError');
 
 /** Short, readable rendering of a received value for error messages. */
 export function describeValue(value: unknown): string {

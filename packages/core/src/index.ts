@@ -1,4 +1,5 @@
 // Contracts
+export { brandClass } from './brand-class';
 
 export { CheckedTensorOps, type TensorKernelsV1 } from './checked-tensor-ops';
 export { AnlError, type AnlErrorCode, describeValue, invalidArgument } from './errors';

@@ -1,4 +1,4 @@
-import { AnlError } from '@anl/core';
+import { AnlError, invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { IdxArray } from './idx';
 
@@ -10,6 +10,22 @@ export interface ImageSet {
   ys: tf.Tensor2D;
   /** The integer labels, length N. */
   labels: Int32Array;
+}
+
+/** Most classes a one-hot `ys` is built for: IDX labels are bytes, and 2^16 columns is already huge. */
+export const MAX_NUM_CLASSES = 65536;
+
+/** Refuse a class count that is not a whole number in [1, MAX_NUM_CLASSES] (before any tensor exists). */
+export function checkNumClasses(numClasses: unknown, argument = 'numClasses'): number {
+  if (
+    typeof numClasses !== 'number' ||
+    !Number.isInteger(numClasses) ||
+    numClasses < 1 ||
+    numClasses > MAX_NUM_CLASSES
+  ) {
+    invalidArgument(argument, `an integer in [1, ${MAX_NUM_CLASSES}]`, numClasses);
+  }
+  return numClasses;
 }
 
 /** Check that every label is an integer class index below `numClasses`; returns them as Int32Array. */
@@ -39,7 +55,7 @@ export function idxToImageSet(
   labels: IdxArray,
   options: { numClasses?: number; imagesName?: string; labelsName?: string } = {},
 ): ImageSet {
-  const numClasses = options.numClasses ?? 10;
+  const numClasses = checkNumClasses(options.numClasses ?? 10, 'options.numClasses');
   const imagesName = options.imagesName ?? 'images';
   const labelsName = options.labelsName ?? 'labels';
   if (images.dims.length !== 3) {

@@ -1,8 +1,8 @@
-import { invalidArgument } from '@anl/core';
+import { brandClass, invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { uniqueLayerName } from './layer-names';
+import type { LayerArgs } from './tfjs-layer-args';
 
 export interface ShortcutPadArgs extends LayerArgs {
   /** Spatial subsampling: keep every `strides`-th row and column (x[:, ::s, ::s, :]). */
@@ -68,6 +68,9 @@ export class ShortcutPad extends tfl.layers.Layer {
     return { strides: this.strides, outChannels: this.outChannels, ...super.getConfig() };
   }
 }
+
+// One class for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(ShortcutPad, '@anl/models/ShortcutPad');
 
 // Registered on import so saved models that contain it load (tfjs takes no custom objects).
 tf.serialization.registerClass(ShortcutPad);

@@ -1,9 +1,9 @@
-import { invalidArgument } from '@anl/core';
+import { brandClass, invalidArgument } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { uniqueLayerName } from './layer-names';
+import type { LayerArgs } from './tfjs-layer-args';
 
 export type WeightMapVariant = 'smoothing' | 'unsharp';
 
@@ -132,6 +132,9 @@ export class WeightMap extends tfl.layers.Layer {
     };
   }
 }
+
+// One class for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(WeightMap, '@anl/models/WeightMap');
 
 // Registered on import so saved models that contain it load (tfjs takes no custom objects).
 serialization.registerClass(WeightMap);

@@ -87,10 +87,15 @@ export function fashionMnistNotFound(dir?: string): AnlError {
   );
 }
 
+/** This module's own file: `__filename` in the CJS build, `import.meta.url` in ESM. */
+function thisFile(): string {
+  return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+}
+
 /** The folder holding the embedded subset shipped in the package (data/fashion-mnist-subset). */
 export function embeddedFashionMnistDir(): string {
-  // Works from src/node/*.ts (tests) and dist/*.js (built; tsup shims import.meta.url for CJS).
-  let here = dirname(fileURLToPath(import.meta.url));
+  // Works from src/node/*.ts (tests) and dist/*.js / dist/*.cjs (built).
+  let here = dirname(thisFile());
   for (let up = 0; up < 4; up++) {
     const candidate = join(here, 'data', 'fashion-mnist-subset');
     if (existsSync(join(candidate, `${FASHION_MNIST_FILES.trainLabels}.gz`))) return candidate;
@@ -98,7 +103,7 @@ export function embeddedFashionMnistDir(): string {
   }
   throw new AnlError(
     'NOT_FOUND',
-    `the embedded Fashion-MNIST subset (data/fashion-mnist-subset) is missing from the @anl/models install near ${fileURLToPath(import.meta.url)}`,
+    `the embedded Fashion-MNIST subset (data/fashion-mnist-subset) is missing from the @anl/models install near ${thisFile()}`,
     { argument: 'source' },
   );
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { AnlError } from '@anl/core';
+import { AnlError, invalidArgument } from '@anl/core';
 
 /** Where a file read is: `loaded` of `total` bytes of the file on disk (compressed bytes for .gz). */
 export interface ReadProgress {
@@ -22,7 +22,7 @@ const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
  * files of 4 MiB or more when stderr is a TTY.
  */
 export async function readMaybeGzipped(path: string, progress?: ProgressOption): Promise<Uint8Array> {
-  const total = (await stat(path)).size;
+  const total = await regularFileSize(path);
   const report = progressReporter(path, total, progress);
   const head = await readHead(path);
   const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -51,6 +51,22 @@ export async function readMaybeGzipped(path: string, progress?: ProgressOption):
   report?.(total, true);
   const joined = Buffer.concat(chunks);
   return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+}
+
+/** The file's size; a typed AnlError naming the path when it is missing or not a regular file. */
+async function regularFileSize(path: string): Promise<number> {
+  if (typeof path !== 'string' || path.length === 0) invalidArgument('path', 'a non-empty file path', path);
+  const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
+    const why = cause.code === 'ENOENT' ? 'no such file' : `cannot be read (${cause.code ?? cause.message})`;
+    throw new AnlError('NOT_FOUND', `${path}: ${why}`, { argument: basename(path), cause });
+  });
+  if (!info.isFile()) {
+    const what = info.isDirectory() ? 'a directory' : 'not a regular file';
+    throw new AnlError('INVALID_ARGUMENT', `${path} is ${what}; expected a data file`, {
+      argument: basename(path),
+    });
+  }
+  return info.size;
 }
 
 async function readHead(path: string): Promise<Uint8Array> {

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx } from '../datasets/idx';
-import { type ImageSet, idxToImageSet } from '../datasets/image-set';
+import { checkNumClasses, type ImageSet, idxToImageSet } from '../datasets/image-set';
 import { type ProgressOption, readMaybeGzipped } from './read-bytes';
 
 /**
@@ -13,6 +13,8 @@ export async function readIdxImageSet(
   labelsPath: string,
   options: { numClasses?: number; progress?: ProgressOption } = {},
 ): Promise<ImageSet> {
+  // Checked before any file is read: a bad count is the caller's mistake, not the data's.
+  checkNumClasses(options.numClasses ?? 10, 'options.numClasses');
   const [imageBytes, labelBytes] = await Promise.all([
     readMaybeGzipped(imagesPath, options.progress),
     readMaybeGzipped(labelsPath, options.progress),

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AnlError, invalidArgument } from '@anl/core';
 import { io } from '@tensorflow/tfjs-core';
 
@@ -93,17 +93,20 @@ async function readWeights(
   root: string,
   manifest: io.WeightsManifestConfig,
 ): Promise<[io.WeightsManifestEntry[], ArrayBuffer]> {
+  // A model.json from elsewhere must not make us read files outside its own directory: every path
+  // is checked before anything is read (lexically, then again after symlinks are resolved).
+  const files = manifest.flatMap((group) => group.paths.map((path) => weightsFileInside(root, path)));
+  const realRoot = await realpath(root);
   const buffers: ArrayBuffer[] = [];
-  for (const group of manifest) {
-    for (const path of group.paths) {
-      const file = join(root, path);
-      const bytes = await readFile(file).catch(() => {
-        throw new AnlError('NOT_FOUND', `dir: weights file ${file} named in ${MODEL_JSON} is missing`, {
-          argument: 'dir',
-        });
+  for (const file of files) {
+    const real = await realpath(file).catch(() => null); // missing: reported as NOT_FOUND below
+    if (real !== null && !isInside(realRoot, real)) throw outsideModelDir(root, file);
+    const bytes = await readFile(file).catch(() => {
+      throw new AnlError('NOT_FOUND', `dir: weights file ${file} named in ${MODEL_JSON} is missing`, {
+        argument: 'dir',
       });
-      buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    }
+    });
+    buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   }
   const specs = io.getWeightSpecs(manifest);
   const data = io.concatenateArrayBuffers(buffers);
@@ -116,6 +119,31 @@ async function readWeights(
     );
   }
   return [specs, data];
+}
+
+/** `root/path`, or a DATA_FORMAT AnlError when the manifest's path leaves the model's directory. */
+function weightsFileInside(root: string, path: unknown): string {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new AnlError('DATA_FORMAT', `dir: ${MODEL_JSON} in ${root} names a weights path ${String(path)}`, {
+      argument: 'dir',
+    });
+  }
+  const file = resolve(root, path);
+  if (!isInside(root, file)) throw outsideModelDir(root, path);
+  return file;
+}
+
+function isInside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel.length > 0 && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+function outsideModelDir(root: string, path: string): AnlError {
+  return new AnlError(
+    'DATA_FORMAT',
+    `dir: ${MODEL_JSON} in ${root} names weights file ${JSON.stringify(path)} outside the model's directory; only files inside it are read`,
+    { argument: 'dir' },
+  );
 }
 
 /** Bytes the specs describe, or null when quantised or of a dtype we do not size (tfjs checks those). */

@@ -1,4 +1,4 @@
-import { invalidArgument } from '@anl/core';
+import { AnlError, invalidArgument } from '@anl/core';
 import { registerAnlLayers } from '@anl/tfjs';
 import type { io } from '@tensorflow/tfjs-core';
 import { LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
@@ -19,5 +19,21 @@ export async function saveModel(
 export async function loadModel(dir: string, options?: io.LoadOptions): Promise<LayersModel> {
   registerAnlLayers();
   const handler = fileSystemHandler(dir);
-  return loadLayersModel(handler, options);
+  try {
+    return await loadLayersModel(handler, options);
+  } catch (cause) {
+    throw unknownClassError(cause, dir) ?? cause;
+  }
+}
+
+/** tfjs's untyped `ValueError: Unknown layer: X` as a typed AnlError saying what to register. */
+function unknownClassError(cause: unknown, dir: string): AnlError | null {
+  const match = cause instanceof Error ? /^Unknown (\w+): ([^.\s]+)\./.exec(cause.message) : null;
+  if (match === null) return null;
+  const [, kind, className] = match;
+  return new AnlError(
+    'DATA_FORMAT',
+    `dir: the model in ${dir} uses ${kind} class "${className}", which is not registered; import the package that defines it (e.g. @anl/models for its layers) or register it with tf.serialization.registerClass before loading`,
+    { argument: 'dir', cause },
+  );
 }

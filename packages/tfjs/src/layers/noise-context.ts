@@ -11,20 +11,24 @@ export interface NoiseInjector {
   inject(layerName: string, h: Tensor): Tensor;
 }
 
-let active: NoiseInjector | null = null;
+// The slot lives on globalThis under a global symbol: when both the ESM and the CJS build are loaded,
+// a trainer from one must reach noise layers made by the other.
+const SLOT = Symbol.for('@anl/tfjs/active-noise-injector');
+type Slot = { active: NoiseInjector | null };
+const slot: Slot = ((globalThis as Record<symbol, Slot | undefined>)[SLOT] ??= { active: null });
 
 /** Runs `fn` with `injector` installed for every noise layer, restoring the previous one after. */
 export function withNoiseInjector<R>(injector: NoiseInjector, fn: () => R): R {
-  const previous = active;
-  active = injector;
+  const previous = slot.active;
+  slot.active = injector;
   try {
     return fn();
   } finally {
-    active = previous;
+    slot.active = previous;
   }
 }
 
 /** The injector installed now, or null. Read by noise layers in `call`. */
 export function activeNoiseInjector(): NoiseInjector | null {
-  return active;
+  return slot.active;
 }

@@ -1,11 +1,10 @@
 import type { NoiseMethod } from '@anl/core';
-import { DEFAULT_NOISE_METHOD, getNoiseMethod, invalidArgument } from '@anl/core';
+import { brandClass, DEFAULT_NOISE_METHOD, getNoiseMethod, invalidArgument } from '@anl/core';
 import { add, randomNormal, type serialization, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { layers, type Shape } from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { singleInput, uniqueLayerName } from './layer-utils';
 import { activeNoiseInjector } from './noise-context';
+import type { Kwargs, LayerArgs } from './tfjs-layer-types';
 
 /** What `noiseLayer(...)` accepts, and exactly what `getConfig()` returns (plus tfjs's base keys). */
 export interface NoiseLayerArgs extends LayerArgs {
@@ -72,6 +71,9 @@ export class NoiseLayer extends layers.Layer {
     return tidy(() => add(h, randomNormal(h.shape, 0, this.stddev)));
   }
 }
+
+// One NoiseLayer class for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(NoiseLayer, '@anl/tfjs/NoiseLayer');
 
 /** A `NoiseLayer` (see `NoiseLayerArgs`); use it like any tfjs layer: `noiseLayer().apply(x)`. */
 export function noiseLayer(config: NoiseLayerArgs = {}): NoiseLayer {

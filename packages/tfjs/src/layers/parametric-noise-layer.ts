@@ -1,10 +1,9 @@
-import { invalidArgument } from '@anl/core';
+import { brandClass, invalidArgument } from '@anl/core';
 import { add, mul, type serialization, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { singleInput, uniqueLayerName } from './layer-utils';
 import { checkPniSettings, type PniGranularity, PniSeedStream, pniUnitNoise } from './pni-unit-noise';
+import type { Kwargs, LayerArgs } from './tfjs-layer-types';
 
 export type { PniGranularity } from './pni-unit-noise';
 
@@ -113,6 +112,9 @@ export class ParametricNoiseLayer extends layers.Layer {
     });
   }
 }
+
+// One class for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(ParametricNoiseLayer, '@anl/tfjs/ParametricNoiseLayer');
 
 /** A `ParametricNoiseLayer` (PNI activation noise). */
 export function parametricNoiseLayer(config: ParametricNoiseLayerArgs = {}): ParametricNoiseLayer {

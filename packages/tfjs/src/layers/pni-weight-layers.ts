@@ -1,4 +1,4 @@
-import { invalidArgument } from '@anl/core';
+import { brandClass, invalidArgument } from '@anl/core';
 import {
   add,
   conv2d,
@@ -11,10 +11,9 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers, type Shape } from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { singleInput, uniqueLayerName } from './layer-utils';
 import { checkPniSettings, type PniGranularity, PniSeedStream, pniUnitNoise } from './pni-unit-noise';
+import type { Kwargs, LayerArgs } from './tfjs-layer-types';
 
 /** The PNI settings of a weight layer (PNI-W). */
 export interface PniWeightArgs {
@@ -298,6 +297,10 @@ export class PniConv2D extends PniWeightLayer {
     };
   }
 }
+
+// One class each for `instanceof` even when the ESM and CJS builds are both loaded.
+brandClass(PniDense, '@anl/tfjs/PniDense');
+brandClass(PniConv2D, '@anl/tfjs/PniConv2D');
 
 /** A `PniDense` layer. */
 export function pniDense(config: PniDenseArgs): PniDense {

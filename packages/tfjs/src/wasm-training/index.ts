@@ -1,5 +1,6 @@
 /**
- * @anl/tfjs/wasm-training — opt-in fast training kernels for tfjs in plain Node (and browsers):
+ * @anl/tfjs/training-kernels (`@anl/tfjs/wasm-training` is a deprecated alias) — opt-in fast
+ * training kernels for tfjs in plain Node (and browsers):
  * convolution backward kernels for the wasm backend (which has none for the weight gradient) and a
  * faster weight gradient for the cpu backend, all built from the backends' own fast forward kernels.
  * Importing this module registers the wasm kernels; call `enableWasmTraining()` to switch to wasm.
