@@ -26,3 +26,4 @@ export {
 export { type PgdNorm, type PgdOptions, pgd } from './pgd';
 export type { RobustnessAttack, RobustnessReport, RobustnessRow } from './robustness-report';
 export { type Renormalization, type UniformNoiseOptions, uniformNoise } from './uniform-noise';
+export * from './v2/index';
