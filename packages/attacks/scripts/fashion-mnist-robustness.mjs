@@ -18,7 +18,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import * as tf from '@tensorflow/tfjs';
 import {
   classifierFromLayersModel,
   evaluateRobustness,
@@ -26,6 +25,7 @@ import {
   formatRobustnessTable,
 } from '@anl/attacks';
 import { writeRobustnessJson } from '@anl/attacks/node';
+import * as tf from '@tensorflow/tfjs';
 
 const { values: args } = parseArgs({
   options: {

@@ -2,13 +2,13 @@ import { AnlError, invalidArgument } from '@anl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { optionalBoolean } from './attack-inputs';
 import { type Bounds, validateBounds } from './bounds';
 import type { Classifier } from './classifier';
 import { resolveStrength, type Strength } from './epsilon';
 import { fgsm } from './fgsm';
 import { classifierFromLayersModel, type LayersModelClassifierOptions } from './layers-model-classifier';
 import { checkPgdSettings, type PgdNorm, pgd } from './pgd';
-import { optionalBoolean } from './attack-inputs';
 
 /** One training batch: inputs and targets (one-hot [B, C] or class indices [B]). */
 export interface TrainingBatch {

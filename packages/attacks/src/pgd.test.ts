@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import fc from 'fast-check';
 import * as tfl from '@tensorflow/tfjs-layers';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { linearGradient, linearModel, mlpModel, mulberry32, useCpu } from '../test/fixtures';
 import { fgsm } from './fgsm';

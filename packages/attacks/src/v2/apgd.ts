@@ -133,15 +133,12 @@ export class ApgdAttack implements Attack {
           try {
             const found = this.singleRun(sub, xs, eps, draws, rng);
             try {
-              const fooled = rowsWhere(found.success);
-              const next = ops.scatterRows(
-                adversarial,
-                Int32Array.from(fooled, (i) => rows[i]),
-                found.adversarial,
-                fooled,
-              );
+              // Every attacked row takes this run's point: adversarial where fooled, else its best-loss point.
+              const all = Int32Array.from(rows, (_, k) => k);
+              const next = ops.scatterRows(adversarial, rows, found.adversarial, all);
               ops.dispose(adversarial);
               adversarial = next;
+              const fooled = rowsWhere(found.success);
               for (const i of fooled) success[rows[i]] = 1;
             } finally {
               ops.dispose(found.adversarial);

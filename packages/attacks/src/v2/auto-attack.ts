@@ -90,6 +90,8 @@ export async function autoAttack<T>(
   if (options == null || typeof options !== 'object')
     invalidArgument('options', 'an object { norm, eps }', options);
   const { norm, eps } = options;
+  if (typeof eps !== 'number' || !Number.isFinite(eps) || eps < 0)
+    invalidArgument('options.eps', 'a finite number >= 0', eps);
   if (norm !== 'linf' && norm !== 'l2') invalidArgument('options.norm', "'linf' or 'l2'", norm);
   const version = options.version ?? 'standard';
   if (version !== 'standard' && version !== 'rand')
