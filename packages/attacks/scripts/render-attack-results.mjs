@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Merges the per-process result files of attacks-results.mjs into one JSON, and writes the markdown
- * table and the robustness curves (SVG + PNG through @anl/attacks/node's renderVegaLite).
+ * table and the robustness curves (PNG, and SVG with WRITE_SVG=1, through @anl/attacks/node's renderVegaLite).
  *
  *   node packages/attacks/scripts/render-attack-results.mjs packages/attacks/results/fashion-mnist-attacks-{a,b,c}.json
  */
@@ -65,6 +65,7 @@ for (const k of present) {
 const { svg, png } = await renderVegaLite(
   robustnessCurveSpec(points, `LeNet-5, Fashion-MNIST (${merged.data.testImages} test images)`),
 );
-writeFileSync(`${outBase}-curve.svg`, svg);
+// The SVG stays out of the repository (biome lints SVG files); the PNG is the committed picture.
+if (process.env.WRITE_SVG) writeFileSync(`${outBase}-curve.svg`, svg);
 writeFileSync(`${outBase}-curve.png`, png);
 console.log(lines.join('\n'));
