@@ -18,7 +18,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import * as tf from '@tensorflow/tfjs';
 import {
   classifierFromLayersModel,
   evaluateRobustness,
@@ -26,6 +25,8 @@ import {
   formatRobustnessTable,
 } from '@anl/attacks';
 import { writeRobustnessJson } from '@anl/attacks/node';
+import { lenet5 as buildLenet5 } from '@anl/models';
+import * as tf from '@tensorflow/tfjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -75,36 +76,9 @@ function loadSplit(split, count) {
   };
 }
 
-/** LeNet-5 as in the ANL paper (without its noise layers): CONV6-RELU-POOL-CONV16-RELU-POOL-FC120-FC84-FC10. */
+/** LeNet-5 from @anl/models (the ANL paper's, without its noise layers), logits out, seeded weights. */
 function lenet5(initSeed) {
-  const init = (k) => tf.initializers.glorotUniform({ seed: initSeed * 100 + k });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 6,
-        kernelSize: 5,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: init(1),
-        name: 'conv1',
-      }),
-      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-      tf.layers.conv2d({
-        filters: 16,
-        kernelSize: 5,
-        padding: 'valid',
-        activation: 'relu',
-        kernelInitializer: init(2),
-        name: 'conv2',
-      }),
-      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init(3) }),
-      tf.layers.dense({ units: 84, activation: 'relu', kernelInitializer: init(4) }),
-      tf.layers.dense({ units: 10, kernelInitializer: init(5) }),
-    ],
-  });
+  const model = buildLenet5({ seed: initSeed, output: 'logits', noise: false });
   model.compile({
     optimizer: tf.train.adam(1e-3),
     loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
@@ -168,7 +142,7 @@ const testData = loadSplit('t10k', testCount);
 /**
  * FGSM on every test image (ANL Table 4), PGD-L∞ (10 steps of 2.5·eps/10, random start) on the first
  * --pgd-test images, and the WM paper's uniform noise U(0, a) renormalised by the 'range' map, with the
- * mean squared change of the last conv layer's activations (WM Fig. 2b/3b).
+ * mean squared change of the last conv layer's activations after its ReLU, 'relu2' (WM Fig. 2b/3b).
  */
 async function evaluate(model) {
   const classifier = classifierFromLayersModel(model, { bounds: [0, 1] });
@@ -177,7 +151,7 @@ async function evaluate(model) {
     attack: 'fgsm',
     deltas,
     batchSize: 250,
-    activationLayer: 'conv2',
+    activationLayer: 'relu2',
   });
   const pgdXs = testData.xs.slice(0, pgdTestCount);
   const pgdReport = await evaluateRobustness(
@@ -198,7 +172,7 @@ async function evaluate(model) {
     trials: 3,
     seed,
     batchSize: 500,
-    activationLayer: 'conv2',
+    activationLayer: 'relu2',
   });
   return { fgsm: fgsmReport, pgd: pgdReport, uniform: uniformReport };
 }

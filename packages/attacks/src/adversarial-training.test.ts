@@ -60,7 +60,7 @@ describe('adversarial training transforms', () => {
     });
   });
 
-  it('PGD-AT attacks the model’s own predictions by default (1 step of eps = FGSM on predictions)', () => {
+  it('PGD-AT attacks the model’s own predictions when asked by name (1 step of eps = FGSM on predictions)', () => {
     const model = mlpModel(4, 5, 3, 61);
     const transform = pgdAdversarialTraining(model, {
       eps: 8 / 255,
@@ -68,12 +68,13 @@ describe('adversarial training transforms', () => {
       stepSize: 8 / 255,
       randomStart: false,
       bounds: [0, 1],
+      labels: 'predicted',
     });
     const x = tf.tensor2d(xs);
     // Labels that disagree with the predictions: they must be ignored.
     const out = transform({ xs: x, ys: tf.oneHot(tf.tensor1d(labels, 'int32'), 3) });
     const classifier = classifierFromLayersModel(model, { bounds: [0, 1] });
-    const expected = fgsm(classifier, x, { eps: 8 / 255 });
+    const expected = fgsm(classifier, x, { eps: 8 / 255, labels: 'predicted' });
     expect(tf.slice(out.xs, 8, 8).arraySync()).toEqual(expected.arraySync());
   });
 

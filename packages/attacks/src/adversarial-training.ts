@@ -2,13 +2,13 @@ import { AnlError, invalidArgument } from '@anl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { optionalBoolean } from './attack-inputs';
 import { type Bounds, validateBounds } from './bounds';
 import type { Classifier } from './classifier';
 import { resolveStrength, type Strength } from './epsilon';
 import { fgsm } from './fgsm';
 import { classifierFromLayersModel, type LayersModelClassifierOptions } from './layers-model-classifier';
 import { checkPgdSettings, type PgdNorm, pgd } from './pgd';
-import { optionalBoolean } from './attack-inputs';
 
 /** One training batch: inputs and targets (one-hot [B, C] or class indices [B]). */
 export interface TrainingBatch {
@@ -26,8 +26,8 @@ interface CommonAdversarialTrainingOptions {
   /** The model's valid input range. */
   bounds: Bounds;
   /**
-   * Which labels the adversarial examples are made against: the batch's true labels, or the model's
-   * own predictions (avoids label leaking; the PNI authors' choice).
+   * Which labels the adversarial examples are made against: the batch's true labels (default, the one
+   * rule of every attack here), or, by name, the model's own predictions (avoids label leaking).
    */
   labels?: 'true' | 'predicted';
   /** Run the model in training mode while attacking (keep noise on: PNI). Default false. */
@@ -128,13 +128,15 @@ export function fgsmAdversarialTraining(
     outputs: options.outputs,
   });
   return (batch) =>
-    mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) => fgsm(classifier, x, { eps, labels }));
+    mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) =>
+      fgsm(classifier, x, { eps, labels: labels ?? 'predicted' }),
+    );
 }
 
 /**
  * Madry-style PGD adversarial training as a batchTransform (the PNI authors' setting: L∞ eps 8/255,
- * 7 steps of 0.01, random start, [0, 1]); adversarial examples against the model's own predictions
- * by default. Loss 0.5·clean + 0.5·adversarial through the concatenated batch.
+ * 7 steps of 0.01, random start, [0, 1]); adversarial examples against the true labels by default
+ * ('predicted' by name). Loss 0.5·clean + 0.5·adversarial through the concatenated batch.
  */
 export function pgdAdversarialTraining(
   model: LayersModel,
@@ -143,7 +145,7 @@ export function pgdAdversarialTraining(
   if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
   const bounds = validateBounds(options.bounds, 'options.bounds');
   const { eps } = resolveStrength(options, bounds, 'options');
-  const useTrueLabels = checkLabelsMode(options.labels, 'predicted');
+  const useTrueLabels = checkLabelsMode(options.labels, 'true');
   const { steps, stepSize, norm, seed } = checkPgdSettings(options);
   const randomStart = optionalBoolean(options.randomStart, 'options.randomStart', true);
   const classifier = classifierFromLayersModel(model, {
@@ -154,6 +156,14 @@ export function pgdAdversarialTraining(
   let batchIndex = 0;
   return (batch) =>
     mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) =>
-      pgd(classifier, x, { eps, steps, stepSize, norm, randomStart, labels, seed: seed + batchIndex++ }),
+      pgd(classifier, x, {
+        eps,
+        steps,
+        stepSize,
+        norm,
+        randomStart,
+        labels: labels ?? 'predicted',
+        seed: seed + batchIndex++,
+      }),
     );
 }

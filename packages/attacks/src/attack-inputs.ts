@@ -31,16 +31,24 @@ export function checkAttackInput(classifier: Classifier, x: unknown): asserts x 
 }
 
 /**
- * The labels an attack follows: the given ones (checked), or the model's own predictions when omitted
- * (ART's y=None: avoids label leaking). Returns int32 [B]; the caller disposes it.
+ * The labels an attack follows, by one rule for every attack: the true labels when given (checked),
+ * the model's own predictions only when asked for by name ('predicted', ART's y=None: avoids label
+ * leaking). Omitted labels are refused. Returns int32 [B]; the caller disposes it.
  */
 export function attackLabels(
   classifier: Classifier,
   x: Tensor,
-  labels: LabelsInput | undefined,
+  labels: LabelsInput | 'predicted' | undefined,
   argument: string,
 ): Tensor1D {
-  if (labels === undefined) return classifier.predict(x);
+  if (labels === 'predicted') return classifier.predict(x);
+  if (labels === undefined) {
+    throw new AnlError(
+      'INVALID_ARGUMENT',
+      `${argument} must be the true class indices, or 'predicted' to attack the model's own predictions`,
+      { argument },
+    );
+  }
   return toLabelTensor(labels, x.shape[0], classifier.numClasses, argument);
 }
 

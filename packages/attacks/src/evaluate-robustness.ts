@@ -168,7 +168,7 @@ export async function evaluateRobustness(
       elements += clean?.size ?? 0;
       try {
         cleanCorrect += await countCorrect(classifier, x, y);
-        const attackY = attackLabelsMode === 'true' ? y : undefined;
+        const attackY = attackLabelsMode === 'true' ? y : 'predicted';
         const perturbedRuns: (() => Tensor[])[] = [];
         if (attack === 'fgsm') {
           perturbedRuns.push(() =>

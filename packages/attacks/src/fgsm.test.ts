@@ -91,11 +91,12 @@ describe('fgsm against independent gradients', () => {
     expect(compared).toBeGreaterThan(50);
   });
 
-  it('uses the model’s own predictions when labels are omitted', () => {
+  it('uses the model’s own predictions only when asked for by name; omitted labels are refused', () => {
     const classifier = classifierFromLayersModel(linearModel(W, b), { bounds: [0, 1] });
     const x = tf.tensor2d(randomBatch(6, 4, 4));
     const predicted = Array.from(classifier.predict(x).dataSync());
-    expect(fgsm(classifier, x, { eps: 0.1 }).arraySync()).toEqual(
+    expect(() => fgsm(classifier, x, { eps: 0.1 })).toThrow(/options.labels/);
+    expect(fgsm(classifier, x, { eps: 0.1, labels: 'predicted' }).arraySync()).toEqual(
       fgsm(classifier, x, { eps: 0.1, labels: predicted }).arraySync(),
     );
   });
@@ -117,8 +118,8 @@ describe('fgsm against independent gradients', () => {
   it('delta on [0, 1] inputs means eps = delta / 255', () => {
     const classifier = classifierFromLayersModel(linearModel(W, b), { bounds: [0, 1] });
     const x = tf.tensor2d(randomBatch(5, 4, 6));
-    expect(fgsm(classifier, x, { delta: 4 }).arraySync()).toEqual(
-      fgsm(classifier, x, { eps: 4 / 255 }).arraySync(),
+    expect(fgsm(classifier, x, { delta: 4, labels: 'predicted' }).arraySync()).toEqual(
+      fgsm(classifier, x, { eps: 4 / 255, labels: 'predicted' }).arraySync(),
     );
   });
 });
@@ -138,7 +139,7 @@ describe('fgsm properties', () => {
           const classifier = classifierFromLayersModel(model, { bounds: [lo, hi] });
           const xs = randomBatch(rows, 5, seed, lo, hi);
           const x = tf.tensor2d(xs);
-          const adv = fgsm(classifier, x, { eps }).arraySync() as number[][];
+          const adv = fgsm(classifier, x, { eps, labels: 'predicted' }).arraySync() as number[][];
           x.dispose();
           const tol = 1e-5 * Math.max(1, Math.abs(lo), Math.abs(hi));
           adv.forEach((row, n) => {
@@ -179,9 +180,9 @@ describe('fgsm properties', () => {
     const classifier = classifierFromLayersModel(mlpModel(5, 4, 3, 31), { bounds: [0, 1] });
     const x = tf.tensor2d(randomBatch(7, 5, 9));
     const epsilons = [0, 0.01, 0.1, 0.3];
-    const sweep = fgsmSweep(classifier, x, { epsilons });
+    const sweep = fgsmSweep(classifier, x, { epsilons, labels: 'predicted' });
     epsilons.forEach((eps, i) => {
-      expect(sweep[i].arraySync()).toEqual(fgsm(classifier, x, { eps }).arraySync());
+      expect(sweep[i].arraySync()).toEqual(fgsm(classifier, x, { eps, labels: 'predicted' }).arraySync());
     });
     expect(sweep[0].arraySync()).toEqual(x.arraySync());
   });

@@ -8,8 +8,8 @@ import type { LabelsInput } from './labels';
 
 /** Labels and direction shared by the FGSM variants. */
 export interface FgsmTargeting {
-  /** True class indices [B]; omitted: the model's own predictions (no label leaking). */
-  labels?: LabelsInput;
+  /** True class indices [B], or 'predicted' for the model's own predictions (no label leaking). */
+  labels?: LabelsInput | 'predicted';
   /** Move towards `targetLabels` (descend their loss) instead of away from `labels`. */
   targeted?: boolean;
   /** Target class indices [B]; required with `targeted: true`, refused without it. */

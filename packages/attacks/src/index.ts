@@ -70,3 +70,4 @@ export {
   tradesStep,
 } from './trades';
 export { type Renormalization, type UniformNoiseOptions, uniformNoise } from './uniform-noise';
+export * from './v2/index';

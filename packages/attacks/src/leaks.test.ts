@@ -20,13 +20,13 @@ describe('no tensor leaks', () => {
     const fgsmAt = fgsmAdversarialTraining(model, { delta: 8, bounds: [0, 1] });
     const pgdAt = pgdAdversarialTraining(model, { eps: 8 / 255, steps: 3, stepSize: 0.01, bounds: [0, 1] });
     const round = async () => {
-      tf.dispose(fgsm(classifier, x, { eps: 0.1 }));
+      tf.dispose(fgsm(classifier, x, { eps: 0.1, labels: 'predicted' }));
       tf.dispose(
         fgsm(classifier, x, { eps: 0.1, targeted: true, targetLabels: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }),
       );
-      tf.dispose(fgsmSweep(classifier, x, { deltas: [0, 2, 4] }));
-      tf.dispose(pgd(classifier, x, { eps: 0.1, steps: 3, stepSize: 0.05 }));
-      tf.dispose(pgd(classifier, x, { eps: 0.5, steps: 3, stepSize: 0.2, norm: 'l2' }));
+      tf.dispose(fgsmSweep(classifier, x, { deltas: [0, 2, 4], labels: 'predicted' }));
+      tf.dispose(pgd(classifier, x, { eps: 0.1, steps: 3, stepSize: 0.05, labels: 'predicted' }));
+      tf.dispose(pgd(classifier, x, { eps: 0.5, steps: 3, stepSize: 0.2, norm: 'l2', labels: 'predicted' }));
       tf.dispose(uniformNoise(x, { a: 0.3, seed: 1, renormalize: 'per-image-minmax' }));
       const a = fgsmAt({ xs: x, ys });
       const b = pgdAt({ xs: x, ys });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import fc from 'fast-check';
 import * as tfl from '@tensorflow/tfjs-layers';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { linearGradient, linearModel, mlpModel, mulberry32, useCpu } from '../test/fixtures';
 import { fgsm } from './fgsm';
@@ -31,8 +31,14 @@ describe('pgd', () => {
     const classifier = classifierFromLayersModel(mlpModel(6, 5, 4, 41), { bounds: [0, 1] });
     const x = tf.tensor2d(randomBatch(12, 6, 1));
     for (const eps of [0.01, 0.1, 0.5]) {
-      const viaPgd = pgd(classifier, x, { eps, steps: 1, stepSize: eps, randomStart: false });
-      expect(viaPgd.arraySync()).toEqual(fgsm(classifier, x, { eps }).arraySync());
+      const viaPgd = pgd(classifier, x, {
+        eps,
+        steps: 1,
+        stepSize: eps,
+        randomStart: false,
+        labels: 'predicted',
+      });
+      expect(viaPgd.arraySync()).toEqual(fgsm(classifier, x, { eps, labels: 'predicted' }).arraySync());
     }
   });
 
@@ -76,7 +82,7 @@ describe('pgd', () => {
   it('is reproducible from its seed and the random start depends on it', () => {
     const classifier = classifierFromLayersModel(mlpModel(6, 5, 4, 42), { bounds: [0, 1] });
     const x = tf.tensor2d(randomBatch(4, 6, 4));
-    const options = { eps: 0.2, steps: 2, stepSize: 0.01 };
+    const options = { eps: 0.2, steps: 2, stepSize: 0.01, labels: 'predicted' as const };
     const a = pgd(classifier, x, { ...options, seed: 5 }).arraySync();
     expect(pgd(classifier, x, { ...options, seed: 5 }).arraySync()).toEqual(a);
     expect(pgd(classifier, x, { ...options, seed: 6 }).arraySync()).not.toEqual(a);
@@ -92,7 +98,14 @@ describe('pgd', () => {
     const classifier = classifierFromLayersModel(model, { bounds: [0, 1] });
     const x = tf.tensor4d(randomBatch(5, 9, 12, 0.3, 0.7).flat(), [5, 3, 3, 1]);
     const eps = 0.4;
-    const adv = pgd(classifier, x, { eps, steps: 5, stepSize: 0.2, norm: 'l2', seed: 2 });
+    const adv = pgd(classifier, x, {
+      eps,
+      steps: 5,
+      stepSize: 0.2,
+      norm: 'l2',
+      seed: 2,
+      labels: 'predicted',
+    });
     expect(adv.shape).toEqual([5, 3, 3, 1]);
     const d = tf.reshape(tf.sub(adv, x), [5, 9]).arraySync() as number[][];
     const norms = d.map(l2);
@@ -123,6 +136,7 @@ describe('pgd', () => {
               randomStart,
               norm,
               seed,
+              labels: 'predicted',
             }).arraySync() as number[][];
             x.dispose();
             adv.forEach((row, n) => {

@@ -17,8 +17,8 @@ export type PgdOptions = Strength & {
   randomStart?: boolean;
   /** Ball the perturbation lives in (default 'linf'). For 'l2', eps is the ball's L2 radius. */
   norm?: PgdNorm;
-  /** True class indices [B]; omitted: the model's own predictions (no label leaking). */
-  labels?: LabelsInput;
+  /** True class indices [B], or 'predicted' for the model's own predictions (no label leaking). */
+  labels?: LabelsInput | 'predicted';
   /** Seed of the random start (default 0): the same seed gives the same start. */
   seed?: number;
 };

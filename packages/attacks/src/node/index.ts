@@ -1,12 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { RobustnessReport } from '../robustness-report';
-
-/** Writes a robustness report (plus optional metadata: model, data, command) as pretty JSON. */
-export async function writeRobustnessJson(
-  report: RobustnessReport | Record<string, unknown>,
-  path: string,
-): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
-}
+export {
+  type RenderedChart,
+  type RenderOptions,
+  renderVegaLite,
+  type VegaLiteSpec,
+} from './render-vega-lite';
+export { type CurvePoint, robustnessCurveSpec } from './robustness-curve-spec';
+export { writeRobustnessJson } from './write-robustness-json';
