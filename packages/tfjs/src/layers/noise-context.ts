@@ -15,7 +15,9 @@ export interface NoiseInjector {
 // a trainer from one must reach noise layers made by the other.
 const SLOT = Symbol.for('@anl/tfjs/active-noise-injector');
 type Slot = { active: NoiseInjector | null };
-const slot: Slot = ((globalThis as Record<symbol, Slot | undefined>)[SLOT] ??= { active: null });
+const slots = globalThis as Record<symbol, Slot | undefined>;
+slots[SLOT] ??= { active: null };
+const slot: Slot = slots[SLOT];
 
 /** Runs `fn` with `injector` installed for every noise layer, restoring the previous one after. */
 export function withNoiseInjector<R>(injector: NoiseInjector, fn: () => R): R {
