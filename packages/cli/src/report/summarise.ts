@@ -13,7 +13,7 @@ export interface Stat {
 
 export interface Group {
   key: string;
-  /** "anl 0.03", "none" (with the model when the sweep has several). */
+  /** e.g. anl 0.03, or the baseline's name (with the model when the sweep has several). */
   label: string;
   model: string;
   method: string;
