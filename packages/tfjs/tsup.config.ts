@@ -5,7 +5,12 @@ import { anlTsupPreset } from '../../tsup.preset';
 // (one NoiseLayer class per program; see src/node/index.ts).
 export default defineConfig(
   anlTsupPreset(
-    { index: 'src/index.ts', node: 'src/node/index.ts', 'wasm-training': 'src/wasm-training/index.ts' },
+    {
+      index: 'src/index.ts',
+      node: 'src/node/index.ts',
+      'wasm-training': 'src/wasm-training/index.ts',
+      'webgpu-node': 'src/webgpu-node/index.ts',
+    },
     { external: ['@anl/tfjs'] },
   ),
 );
