@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AnlError } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayersModel, layers, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,23 @@ describe.skipIf(gpu.skipReason !== undefined)('webgpu backend: surgery, save/loa
     expect(std(diff) / (0.5 * std(hv))).toBeCloseTo(1, 1);
     tf.dispose([h, out]);
     model.dispose();
+  });
+
+  it('a synchronous read of GPU memory is a typed error; the async read gives the values', async () => {
+    await tf.setBackend('webgpu');
+    const a = tf.tensor1d(Float32Array.from({ length: 2048 }, (_, i) => i));
+    const b = tf.mul(a, 2); // computed on the GPU (2,048 values: above tfjs' CPU hand-off size)
+    expect(() => b.dataSync()).toThrow(AnlError);
+    try {
+      b.dataSync();
+    } catch (e) {
+      expect((e as AnlError).code).toBe('UNSUPPORTED');
+      expect((e as AnlError).message).toContain('await tensor.data()');
+    }
+    const values = (await b.data()) as Float32Array;
+    expect(values[0]).toBe(0);
+    expect(values[2047]).toBe(4094);
+    tf.dispose([a, b]);
   });
 
   it('200 ANL steps leave no tensors behind', async () => {
