@@ -61,8 +61,12 @@ async function start(
     await enableWasmTraining();
     return undefined;
   }
-  await import('@tensorflow/tfjs-backend-cpu');
-  if (!(await tf.setBackend('cpu'))) throw new Error('the tfjs cpu backend failed to start');
+  // Not imported here (it is no dependency of this package): '@tensorflow/tfjs' registers it.
+  if (tf.findBackendFactory('cpu') == null || !(await tf.setBackend('cpu'))) {
+    throw new Error(
+      "the tfjs cpu backend is not registered: import '@tensorflow/tfjs' or '@tensorflow/tfjs-backend-cpu'",
+    );
+  }
   return undefined;
 }
 
