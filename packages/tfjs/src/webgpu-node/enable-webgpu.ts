@@ -79,6 +79,16 @@ function installNavigatorGpu(dawn: DawnModule, options: readonly string[]): GpuL
   return gpu;
 }
 
+function removeNavigatorGpu(): void {
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator === undefined) return;
+  if (Object.keys(g.navigator).length === 1 && 'gpu' in g.navigator) {
+    delete (globalThis as { navigator?: unknown }).navigator; // the one we made on Node 20
+  } else {
+    delete g.navigator.gpu;
+  }
+}
+
 function describeAdapter(adapter: AdapterLike, driver: WebGpuInfo['driver']): WebGpuInfo {
   const info = adapter.info ?? {};
   const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`;
@@ -131,6 +141,7 @@ export async function enableWebGpu(options: EnableWebGpuOptions = {}): Promise<W
     const gpu = installNavigatorGpu(dawn, options.dawnOptions ?? []);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (adapter === null) {
+      removeNavigatorGpu(); // leave no navigator.gpu without an adapter behind (tfjs would pick it up)
       throw new AnlError(
         'UNSUPPORTED',
         `WebGPU: Dawn found no GPU adapter.${loaderNote} ${NO_ADAPTER_HELP}`,

@@ -83,14 +83,14 @@ describe('@anl/tfjs/webgpu-node', () => {
     const out = runNode(
       `const { enableWebGpu } = await import('@anl/tfjs/webgpu-node');
        try { await enableWebGpu(); console.log('no error'); }
-       catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`,
+       catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message, gpu: globalThis.navigator?.gpu !== undefined })); }`,
       {
         VK_ICD_FILENAMES: join(scratch, 'no-such-icd.json'),
         VK_DRIVER_FILES: join(scratch, 'no-such-icd.json'),
       },
     );
     const error = JSON.parse(out);
-    expect(error).toMatchObject({ name: 'AnlError', code: 'UNSUPPORTED' });
+    expect(error).toMatchObject({ name: 'AnlError', code: 'UNSUPPORTED', gpu: false });
     expect(error.message).toContain('VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json');
   });
 
