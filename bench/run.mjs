@@ -172,9 +172,11 @@ if (opts.backends.includes('cpu')) {
       (skippedCpuResnet ? '; ResNet-20 not run on cpu (one step takes minutes: ~150 s measured).' : '.'),
   );
 }
-results.notes.push(
-  'wasm = tfjs wasm backend (XNNPACK, SIMD, one thread: tfjs-backend-wasm runs single-threaded in Node) + enableWasmTraining().',
-);
+if (opts.backends.includes('wasm')) {
+  results.notes.push(
+    'wasm = tfjs wasm backend (XNNPACK, SIMD, one thread: tfjs-backend-wasm runs single-threaded in Node) + enableWasmTraining().',
+  );
+}
 if (opts.backends.includes('webgpu')) {
   const a = results.machine.webgpuAdapter;
   results.notes.push(
