@@ -51,12 +51,15 @@ const restore = (model, snap) => {
   return ts;
 };
 
-const trainLimit = opts.quick || opts.epoch === 'subset' ? 6000 : undefined;
+const trainLimit = opts.trainLimit ?? (opts.quick || opts.epoch === 'subset' ? 6000 : undefined);
 const workloads = new Map();
 const snapshots = new Map();
 for (const name of opts.models) {
   log(`loading ${name}`);
-  const w = await loadWorkload(name, { trainLimit: name === 'resnet20' ? undefined : trainLimit });
+  const w = await loadWorkload(name, {
+    trainLimit: name === 'resnet20' ? opts.trainLimit : trainLimit,
+    testLimit: opts.testLimit,
+  });
   workloads.set(name, w);
   if (w.source === 'embedded')
     results.notes.push('Fashion-MNIST: the embedded 6,000-image subset (full set not found).');
@@ -66,11 +69,12 @@ let skippedCpuResnet = false;
 const configs = [...opts.backends];
 if (opts.stockCpu) configs.unshift('cpu-stock');
 for (const config of configs) {
-  const backend = await useBackend(config);
-  log(`backend ${config} (${backend})`);
+  const { backend, label, adapter } = await useBackend(config, { webgpuDriver: opts.webgpuDriver });
+  log(`backend ${config} (${backend}): ${label}`);
+  if (adapter) results.machine.webgpuAdapter = adapter;
   for (const [name, w] of workloads) {
-    const isCpu = config !== 'wasm';
-    let steps = isCpu ? opts.cpuSteps : opts.steps;
+    const isCpu = config === 'cpu' || config === 'cpu-stock';
+    let steps = isCpu ? opts.cpuSteps : config === 'webgpu' ? opts.gpuSteps : opts.steps;
     let methods = opts.methods;
     if (config === 'cpu-stock') {
       steps = 2;
@@ -92,7 +96,8 @@ for (const config of configs) {
       workload: name,
       title: w.title,
       backend: config,
-      batchSize: w.batchSize,
+      label,
+      batchSize: batches[0].batchSize,
       steps: [],
       epochs: [],
     };
@@ -113,9 +118,9 @@ for (const config of configs) {
       log(`  ${r.method}: median ${r.medianMs.toFixed(1)} ms/step, state ${r.stateBytes} B`);
       run.steps.push(r);
     }
-    if (config === 'wasm' && name === 'lenet5' && opts.epoch !== 'none') {
+    if (opts.epochBackends.includes(config) && opts.epochModels.includes(name) && opts.epoch !== 'none') {
       for (const method of methods) {
-        log(`wasm lenet5 ${method}: one epoch of ${w.train.xs.shape[0]} images`);
+        log(`${config} ${name} ${method}: one epoch of ${w.train.xs.shape[0]} images`);
         const e = await timeEpoch({
           model,
           initialWeights: initial,
@@ -167,9 +172,20 @@ if (opts.backends.includes('cpu')) {
       (skippedCpuResnet ? '; ResNet-20 not run on cpu (one step takes minutes: ~150 s measured).' : '.'),
   );
 }
-results.notes.push(
-  'wasm = tfjs wasm backend (XNNPACK, SIMD, one thread: tfjs-backend-wasm runs single-threaded in Node) + enableWasmTraining().',
-);
+if (opts.backends.includes('wasm')) {
+  results.notes.push(
+    'wasm = tfjs wasm backend (XNNPACK, SIMD, one thread: tfjs-backend-wasm runs single-threaded in Node) + enableWasmTraining().',
+  );
+}
+if (opts.backends.includes('webgpu')) {
+  const a = results.machine.webgpuAdapter;
+  results.notes.push(
+    `webgpu = tfjs webgpu backend on Dawn (@anl/tfjs/webgpu-node), adapter: ${a ? `${a.vendor} ${a.architecture} ${a.description}` : 'none'}` +
+      (a?.software
+        ? ': a SOFTWARE GPU (Vulkan on the CPU), so these rows say nothing about GPU speed; they show the path works.'
+        : '.'),
+  );
+}
 results.notes.push(
   `peak RSS is the whole process (the wasm heap never shrinks), sampled after each timed step; process max ${(
     process.resourceUsage().maxRSS / 1024

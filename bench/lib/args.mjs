@@ -1,9 +1,19 @@
 /** Command-line options of `npm run bench` (node bench/run.mjs [options]). */
 export const USAGE = `usage: node bench/run.mjs [options]
   --quick               small run (~2 min): fewer steps, epoch on a 6,000-image subset, ResNet-20 3 steps
-  --backend <b>         cpu | wasm | both (default both)
+  --backend <b>         cpu | wasm | webgpu | both (= cpu,wasm) | a comma list, e.g. wasm,webgpu (default both);
+                        webgpu always runs last (tensors cannot leave the GPU synchronously in Node)
   --steps <n>           timed steps per method on wasm (default 30; cpu uses --cpu-steps)
   --cpu-steps <n>       timed steps per method on cpu (default 10: the cpu backend is slow)
+  --gpu-steps <n>       timed steps per method on webgpu (default 10; ResNet-20 at most 10)
+  --webgpu-driver <d>   system | swiftshader | auto (default auto: the system's Vulkan driver if one is
+                        installed, else Chromium's SwiftShader, a software GPU)
+  --epoch-backends <l>  backends that time whole epochs (default wasm; e.g. wasm,webgpu)
+  --train-limit <n>     training images loaded (default: all; 6,000 with --quick or --epoch subset; ResNet-20's
+                        random set has 512 unless this is given)
+  --test-limit <n>      Fashion-MNIST test images for the epoch's accuracy (default all 10,000)
+  --epoch-models <l>    models whose epochs are timed (default lenet5; resnet20 epochs run on its
+                        512 random images)
   --warmup <n>          untimed steps before timing (default 3)
   --models <list>       comma list of lenet5,resnet20 (default both)
   --methods <list>      comma list of none,anl,canl,lat,gaussian (default all)
@@ -22,6 +32,12 @@ export function parseArgs(argv) {
     backends: ['cpu', 'wasm'],
     steps: 30,
     cpuSteps: 10,
+    gpuSteps: 10,
+    webgpuDriver: 'auto',
+    epochBackends: ['wasm'],
+    epochModels: ['lenet5'],
+    trainLimit: undefined,
+    testLimit: undefined,
     warmup: 3,
     models: ['lenet5', 'resnet20'],
     methods: ['none', 'anl', 'canl', 'lat', 'gaussian'],
@@ -60,11 +76,32 @@ export function parseArgs(argv) {
         break;
       case '--backend': {
         const b = value(i++, a);
-        if (!['cpu', 'wasm', 'both'].includes(b))
-          throw new Error(`--backend must be cpu, wasm or both, got ${b}`);
-        o.backends = b === 'both' ? ['cpu', 'wasm'] : [b];
+        o.backends = b === 'both' ? ['cpu', 'wasm'] : list(b, ['cpu', 'wasm', 'webgpu'], a);
         break;
       }
+      case '--gpu-steps':
+        o.gpuSteps = positive(value(i++, a), a);
+        explicit.add('gpuSteps');
+        break;
+      case '--webgpu-driver': {
+        const d = value(i++, a);
+        if (!['system', 'swiftshader', 'auto'].includes(d))
+          throw new Error(`--webgpu-driver must be system, swiftshader or auto, got ${d}`);
+        o.webgpuDriver = d;
+        break;
+      }
+      case '--epoch-backends':
+        o.epochBackends = list(value(i++, a), ['cpu', 'wasm', 'webgpu'], a);
+        break;
+      case '--test-limit':
+        o.testLimit = positive(value(i++, a), a);
+        break;
+      case '--train-limit':
+        o.trainLimit = positive(value(i++, a), a);
+        break;
+      case '--epoch-models':
+        o.epochModels = list(value(i++, a), ['lenet5', 'resnet20'], a);
+        break;
       case '--steps':
         o.steps = positive(value(i++, a), a);
         explicit.add('steps');
@@ -117,8 +154,11 @@ export function parseArgs(argv) {
   if (o.quick) {
     if (!explicit.has('steps')) o.steps = 10;
     if (!explicit.has('cpuSteps')) o.cpuSteps = 3;
+    if (!explicit.has('gpuSteps')) o.gpuSteps = 3;
     if (!explicit.has('warmup')) o.warmup = 2;
     if (!explicit.has('epoch')) o.epoch = 'subset';
   }
+  // Tensors that live on webgpu cannot be read synchronously in Node, so no backend may follow it.
+  o.backends = [...o.backends.filter((b) => b !== 'webgpu'), ...o.backends.filter((b) => b === 'webgpu')];
   return o;
 }

@@ -30,7 +30,7 @@ export async function timeEpoch({ model, initialWeights, workload, method, batch
   );
   const seconds = (performance.now() - t0) / 1000;
   rss.sample();
-  const accuracy = workload.test ? testAccuracy(model, workload.test) : null;
+  const accuracy = workload.test ? await testAccuracy(model, workload.test) : null;
   optimizer.dispose();
   return {
     method,

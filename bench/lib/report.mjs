@@ -25,11 +25,12 @@ export function toMarkdown(results) {
     const base = run.steps.find((s) => s.method === 'none')?.medianMs;
     for (const s of run.steps) {
       lines.push(
-        `| ${run.workload} | ${run.batchSize} | ${run.backend} | ${s.method} | ${s.steps} | ${round(s.medianMs, 1)} | ${ratio(s.medianMs, base)} | ` +
+        `| ${run.workload} | ${run.batchSize} | ${run.label ?? run.backend} | ${s.method} | ${s.steps} | ${round(s.medianMs, 1)} | ${ratio(s.medianMs, base)} | ` +
           `${s.pairedRatio == null ? '' : `${round(s.pairedRatio, 2)}×`} | ${round(s.p10Ms, 1)}–${round(s.p90Ms, 1)} | ${kb(s.stateBytes)} | ${mb(s.peakRssBytes)} |`,
       );
     }
   }
+  lines.push(...gpuBesideWasm(results));
   const epochs = results.runs.filter((r) => r.epochs.length > 0);
   if (epochs.length > 0 || results.pytorch?.epochs) {
     lines.push('');
@@ -41,7 +42,7 @@ export function toMarkdown(results) {
       const base = run.epochs.find((e) => e.method === 'none')?.seconds;
       for (const e of run.epochs) {
         lines.push(
-          `| ${run.workload} | ${run.backend} | ${e.method} | ${e.samples} | ${round(e.seconds, 1)} | ${ratio(e.seconds, base)} | ` +
+          `| ${run.workload} | ${run.label ?? run.backend} | ${e.method} | ${e.samples} | ${round(e.seconds, 1)} | ${ratio(e.seconds, base)} | ` +
             `${round(e.trainLoss, 4)} | ${pct(e.testAcc)} |`,
         );
       }
@@ -91,7 +92,7 @@ export function toMarkdown(results) {
         .map((k) => `${k.name} ${round(k.ms, 1)}`)
         .join(', ');
       lines.push(
-        `| ${run.workload} | ${run.backend} | ${s.method} | ${round(s.profile.totalKernelMs, 1)} | ${top} |`,
+        `| ${run.workload} | ${run.label ?? run.backend} | ${s.method} | ${round(s.profile.totalKernelMs, 1)} | ${top} |`,
       );
     }
   }
@@ -100,4 +101,27 @@ export function toMarkdown(results) {
     lines.push(`Note: ${note}`);
   }
   return lines.join('\n');
+}
+
+/** webgpu beside wasm, per model and method: step times, the GPU's speed-up, each backend's method overhead. */
+function gpuBesideWasm(results) {
+  const out = [];
+  for (const gpu of results.runs.filter((r) => r.backend === 'webgpu')) {
+    const cpuSide = results.runs.find((r) => r.backend === 'wasm' && r.workload === gpu.workload);
+    if (!cpuSide) continue;
+    if (out.length === 0) {
+      out.push('', '### webgpu beside wasm (step medians; overhead = paired × baseline on that backend)', '');
+      out.push('| model | method | wasm ms | webgpu ms | wasm ÷ webgpu | overhead wasm | overhead webgpu |');
+      out.push('|---|---|---|---|---|---|---|');
+    }
+    for (const g of gpu.steps) {
+      const w = cpuSide.steps.find((s) => s.method === g.method);
+      if (!w) continue;
+      const paired = (s) => (s.pairedRatio == null ? '' : `${round(s.pairedRatio, 2)}×`);
+      out.push(
+        `| ${gpu.workload} | ${g.method} | ${round(w.medianMs, 1)} | ${round(g.medianMs, 1)} | ${round(w.medianMs / g.medianMs, 2)}× | ${paired(w)} | ${paired(g)} |`,
+      );
+    }
+  }
+  return out;
 }

@@ -15,7 +15,11 @@ export class RssPeak {
 export async function kernelBreakdown(fn, n = 8) {
   const info = await tf.profile(fn);
   const byName = new Map();
-  for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + Number(k.kernelTimeMs || 0));
+  // webgpu reports kernel times only with timestamp queries; otherwise an { error } object (counted as 0).
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
+  }
   const total = [...byName.values()].reduce((a, b) => a + b, 0);
   const top = [...byName.entries()]
     .sort((a, b) => b[1] - a[1])

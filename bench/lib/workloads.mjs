@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs';
  * LeNet-5 trains on real Fashion-MNIST (the system copy, else the package's embedded subset);
  * ResNet-20 on CIFAR-shaped random data (the speed does not depend on the pixels).
  */
-export async function loadWorkload(name, { trainLimit } = {}) {
+export async function loadWorkload(name, { trainLimit, testLimit } = {}) {
   if (name === 'lenet5') {
-    const data = await loadFashionMnist({ source: 'auto', trainLimit, progress: false });
+    const data = await loadFashionMnist({ source: 'auto', trainLimit, testLimit, progress: false });
     return {
       name,
       title: 'LeNet-5 / Fashion-MNIST 28x28x1',
@@ -51,8 +51,9 @@ export function disposeWorkload(w) {
 }
 
 /** `count` consecutive batches of `batchSize` rows from the start of the training set. */
-export function fixedBatches(w, batchSize, count) {
+export function fixedBatches(w, requestedBatchSize, count) {
   const n = w.train.xs.shape[0];
+  const batchSize = Math.min(requestedBatchSize, n); // a --train-limit smaller than one batch
   const batches = [];
   for (let i = 0; i < count; i++) {
     const start = (i * batchSize) % Math.max(1, n - batchSize + 1);
@@ -70,18 +71,20 @@ export function disposeBatches(batches) {
   for (const b of batches) tf.dispose([b.x, b.y]);
 }
 
-/** Test accuracy (fraction) without noise, in batches. */
-export function testAccuracy(model, test, batchSize = 500) {
+/** Test accuracy (fraction) without noise, in batches (read asynchronously: webgpu in Node has no sync read). */
+export async function testAccuracy(model, test, batchSize = 500) {
   const n = test.xs.shape[0];
   let correct = 0;
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
-    correct += tf.tidy(() => {
+    const count = tf.tidy(() => {
       const logits = model.predict(test.xs.slice(start, size));
-      return tf
-        .sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(test.ys.slice(start, size), 1)), 'int32'))
-        .arraySync();
+      return tf.sum(
+        tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(test.ys.slice(start, size), 1)), 'int32'),
+      );
     });
+    correct += (await count.data())[0];
+    count.dispose();
   }
   return correct / n;
 }

@@ -11,6 +11,7 @@ export default defineConfig(
       'training-kernels': 'src/wasm-training/index.ts',
       'wasm-training': 'src/wasm-training/deprecated-alias.ts',
       onnx: 'src/onnx/index.ts',
+      'webgpu-node': 'src/webgpu-node/index.ts',
     },
     { external: ['@anl/tfjs'] },
   ),
