@@ -132,7 +132,7 @@ export async function enableWebGpu(options: EnableWebGpuOptions = {}): Promise<W
           { argument: 'driver' },
         );
       }
-      if (useSwiftShader(swiftShader).loader === 'none')
+      if (useSwiftShader(swiftShader).loader === 'missing')
         loaderNote = ' No Vulkan loader (libvulkan.so.1) could be loaded.';
     } else if (process.platform === 'linux' && !hasSystemVulkanLoader()) {
       loaderNote = ' No Vulkan loader (libvulkan.so.1) was found on the library path.';

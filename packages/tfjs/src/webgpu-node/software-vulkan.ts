@@ -54,13 +54,13 @@ export function preloadSharedLibrary(path: string): boolean {
  * loader and SwiftShader look there), and loads the browser's own libvulkan.so.1 when the system has no
  * loader (the `libvulkan1` package). Variables already set by the user are left alone.
  */
-export function useSwiftShader(location: SwiftShaderLocation): { loader: 'system' | string | 'none' } {
+export function useSwiftShader(location: SwiftShaderLocation): { loader: 'system' | 'missing' | string } {
   process.env.VK_ICD_FILENAMES ??= location.icd;
   process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'anl-xdg-'));
   if (preloadSharedLibrary('libvulkan.so.1')) return { loader: 'system' };
   if (location.loader !== undefined && preloadSharedLibrary(location.loader))
     return { loader: location.loader };
-  return { loader: 'none' };
+  return { loader: 'missing' };
 }
 
 /** Whether a Vulkan loader (libvulkan.so.1) can be loaded from the library search path. */
