@@ -194,8 +194,13 @@ describe('one home per method name', () => {
   // Each built-in's name string is written in its own module of this folder and nowhere else in
   // packages/*/src (tests aside). The 'anl' namespace of tfjs's serialised class names
   // ('anl>Noise') and the cache folder name are the package's name, not the method's; vega's
-  // headless renderer is called 'none'.
-  const NOT_A_METHOD = [/registerClass\(\w+, 'anl', '/, /join\((base|cache), 'anl', /, /renderer: 'none'/];
+  // headless renderer is called 'none'; comments that name the `anl` command mean the program.
+  const NOT_A_METHOD = [
+    /registerClass\(\w+, 'anl', '/,
+    /join\((base|cache), 'anl', /,
+    /renderer: 'none'/,
+    /^\s*(\/\/|\/?\*).*`anl`/,
+  ];
   const packages = fileURLToPath(new URL('../../../../', import.meta.url));
 
   function sourceFiles(dir: string): string[] {
