@@ -13,7 +13,7 @@ export const attackCommand: Command = {
     'Attacks a model saved by `anl train --save-model DIR` on the test images (pixels in [0, 1]) and\n' +
     'prints its accuracy at every eps, with the binomial standard error of each. Attacks use the true\n' +
     'labels and the L-inf ball; APGD-T is APGD on the targeted DLR loss (9 target classes); autoattack\n' +
-    'runs APGD-CE, APGD-T and Square in turn on the images still robust. Gradient attacks average over\n' +
+    'runs APGD-CE, APGD-T and Square in turn on the images still robust. APGD averages its gradients over\n' +
     '20 noise draws (EOT) when the model keeps noise on at inference (PNI).',
   options: {
     'model-dir': { type: 'string', value: 'DIR', help: 'folder written by anl train --save-model' },
