@@ -29,6 +29,8 @@ export interface CellSpec {
   /** Test images the attacks run on (the first n). */
   attackLimit?: number;
   pgdSteps: number;
+  /** Square's queries per image (square, autoattack); absent: the attack's CLI default. */
+  queries?: number;
 }
 
 /** The file name of a cell's result: model-method[-epsE]-seedS. */
@@ -53,6 +55,7 @@ export function cellArgs(spec: CellSpec, out: string): string[] {
     args.push('--attacks', spec.attacks.join(','), `--attack-eps=${spec.attackEps.join(',')}`);
     if (spec.attackLimit !== undefined) args.push('--attack-limit', String(spec.attackLimit));
     args.push('--pgd-steps', String(spec.pgdSteps));
+    if (spec.queries !== undefined) args.push('--queries', String(spec.queries));
   }
   args.push('--out', out);
   return args;

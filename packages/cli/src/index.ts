@@ -1,3 +1,4 @@
+export { renderVegaLite } from '@anl/attacks/node';
 export { type AttackResult, listAttacks, runAttack } from './attacks';
 export { type CellSpec, cellArgs, cellId, isFinishedCell, writeJsonAtomic } from './cell';
 export { commandLines, k8sManifest, slurmScript } from './emit';
@@ -8,6 +9,5 @@ export { type BackendName, pickBackend } from './pick-backend';
 export { createProgressBar, formatSeconds, renderBar } from './progress-bar';
 export { buildPlots, PLOT_NAMES, type Plot } from './report/plots';
 export { readCellResults } from './report/read-results';
-export { renderVegaLite } from './report/render';
 export { formatTables } from './report/tables';
 export { binomialSe, type CellResult, runCell } from './run-cell';

@@ -1,6 +1,5 @@
 // Trains one cell and measures everything the report plots: per-epoch curves, activation std per noise
 // layer, first-layer feature maps, the gradient-similarity matrix, and robust accuracy per attack.
-import { classifierFromLayersModel } from '@anl/attacks';
 import { trainWithNoise } from '@anl/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { type AttackResult, runAttack } from './attacks';
@@ -151,7 +150,6 @@ export async function runCell(
     const robustness: CellResult['robustness'] = [];
     const nAttack = Math.min(spec.attackLimit ?? nTest, nTest);
     if (spec.attacks.length > 0) {
-      const classifier = classifierFromLayersModel(model, { bounds: [0, 1] });
       const xs = tf.slice(data.test.xs, 0, nAttack);
       try {
         for (const attack of spec.attacks) {
@@ -161,11 +159,12 @@ export async function runCell(
           );
           const r = await runAttack(
             attack,
-            classifier,
+            model,
             { xs, labels: data.test.labels.slice(0, nAttack) },
             {
               epsilons: spec.attackEps,
               steps: spec.pgdSteps,
+              queries: spec.queries,
               seed: spec.seed,
             },
           );

@@ -55,7 +55,12 @@ export const TRAINING_OPTIONS: OptionSpecs = {
     type: 'string',
     default: '10',
     value: 'N',
-    help: 'PGD steps (step size 2.5·eps/steps, random start)',
+    help: 'PGD (step size 2.5·eps/steps, random start) and APGD iterations',
+  },
+  queries: {
+    type: 'string',
+    value: 'N',
+    help: "Square's model queries per image, for square and autoattack (default 1000)",
   },
 };
 
@@ -86,6 +91,7 @@ export function parseTrainingOptions(values: Values): Omit<CellSpec, 'model' | '
     attackEps: nonNegativeList('attack-eps', String(values['attack-eps'])),
     attackLimit: optionalInt(values, 'attack-limit'),
     pgdSteps: integerOption('pgd-steps', String(values['pgd-steps'])),
+    queries: optionalInt(values, 'queries'),
   };
 }
 

@@ -29,6 +29,11 @@ describe('anl: help and bad arguments', () => {
         'INVALID_ARGUMENT',
         /--attack: unknown "boom"/,
       ],
+      [
+        ['attack', '--attack', 'square', '--queries', '0', '--model-dir', '.'],
+        'INVALID_ARGUMENT',
+        /--queries must be an integer >= 1/,
+      ],
       [['train', '--no-such-flag'], 'INVALID_ARGUMENT', /Unknown option '--no-such-flag'/],
       [['fly'], 'INVALID_ARGUMENT', /unknown command "fly"/],
       [['report'], 'INVALID_ARGUMENT', /at least one result file/],

@@ -8,10 +8,13 @@ import { checkModelDir, loadSavedModel } from './load-saved';
 export const attackCommand: Command = {
   name: 'attack',
   summary: 'robust accuracy of a saved model under attacks at several eps',
-  usage: 'anl attack --model-dir DIR [--attack fgsm,pgd] [--eps 0,0.02,0.05,0.1] [options]',
+  usage: 'anl attack --model-dir DIR [--attack fgsm,pgd,apgd-ce] [--eps 0,0.02,0.05,0.1] [options]',
   description:
     'Attacks a model saved by `anl train --save-model DIR` on the test images (pixels in [0, 1]) and\n' +
-    'prints its accuracy at every eps, with the binomial standard error of each.',
+    'prints its accuracy at every eps, with the binomial standard error of each. Attacks use the true\n' +
+    'labels and the L-inf ball; APGD-T is APGD on the targeted DLR loss (9 target classes); autoattack\n' +
+    'runs APGD-CE, APGD-T and Square in turn on the images still robust. APGD averages its gradients over\n' +
+    '20 noise draws (EOT) when the model keeps noise on at inference (PNI).',
   options: {
     'model-dir': { type: 'string', value: 'DIR', help: 'folder written by anl train --save-model' },
     attack: {
@@ -26,8 +29,14 @@ export const attackCommand: Command = {
       value: 'LIST',
       help: 'attack strengths on [0, 1] pixels',
     },
-    'pgd-steps': { type: 'string', default: '10', value: 'N', help: 'PGD steps' },
-    seed: { type: 'string', default: '0', value: 'N', help: "seed of PGD's random starts" },
+    'pgd-steps': { type: 'string', default: '10', value: 'N', help: 'PGD and APGD iterations' },
+    queries: {
+      type: 'string',
+      default: '1000',
+      value: 'N',
+      help: "Square's model queries per image (square, autoattack)",
+    },
+    seed: { type: 'string', default: '0', value: 'N', help: 'seed of random starts and searches' },
     ...DATA_OPTIONS,
     ...COMMON_OPTIONS,
   },
@@ -37,13 +46,13 @@ export const attackCommand: Command = {
     if (epsilons.some((e) => e < 0))
       refuse('eps', 'a comma-separated list of numbers >= 0', String(values.eps));
     const steps = integerOption('pgd-steps', String(values['pgd-steps']));
+    const queries = integerOption('queries', String(values.queries));
     const seed = integerOption('seed', String(values.seed), 0);
     const testLimit =
       values['test-limit'] === undefined
         ? undefined
         : integerOption('test-limit', String(values['test-limit']));
     const dir = checkModelDir(values['model-dir']);
-    const { classifierFromLayersModel } = await import('@anl/attacks');
     const { disposeData, loadData } = await import('../data');
     const { binomialSe } = await import('../run-cell');
     const backend = await setUpBackend(values.backend);
@@ -51,15 +60,14 @@ export const attackCommand: Command = {
     try {
       const data = await loadData(String(values.data), { trainLimit: 1, testLimit });
       try {
-        const classifier = classifierFromLayersModel(model, { bounds: [0, 1] });
         const bar = createProgressBar({ label: 'attacks', total: attacks.length });
         const results = [];
         for (const [i, attack] of attacks.entries()) {
           const r = await runAttack(
             attack,
-            classifier,
+            model,
             { xs: data.test.xs, labels: data.test.labels },
-            { epsilons, steps, seed },
+            { epsilons, steps, queries, seed },
           );
           results.push({
             ...r,

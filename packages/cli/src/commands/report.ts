@@ -51,7 +51,7 @@ export const reportCommand: Command = {
     mkdirSync(join(out, 'plots'), { recursive: true });
     const tables = formatTables(cells);
     const plots = buildPlots(groupCells(cells));
-    const { renderVegaLite } = await import('../report/render');
+    const { renderVegaLite } = await import('@anl/attacks/node');
     const bar = createProgressBar({ label: 'plots', total: plots.length });
     const rendered = [];
     const written: string[] = [];
