@@ -82,12 +82,12 @@ async function attacksOn(backend: string) {
     fgsmReport: await evaluateRobustness(
       classifier,
       { xs: x, labels: y },
-      { attack: 'fgsm', epsilons: [0, 0.1, 0.3], batchSize: 4 },
+      { attack: 'fgsm', epsilons: [0, 0.1, 0.3] },
     ),
     pgdReport: await evaluateRobustness(
       classifier,
       { xs: x, labels: y },
-      { attack: 'pgd', epsilons: [0.1, 0.3], steps: 3, batchSize: 4, seed: 2 },
+      { attack: 'pgd', epsilons: [0.1, 0.3], steps: 3, seed: 2 },
     ),
   };
   tf.dispose([gradient, fgsmX, ...sweep, pgdPlain, pgdSeeded]);
