@@ -1,12 +1,12 @@
 import { AnlError, invalidArgument } from '@anl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertInBounds, validateBounds } from './bounds';
+import { assertInBounds, assertInBoundsAsync, validateBounds } from './bounds';
 import type { Classifier } from './classifier';
-import { type LabelsInput, toLabelTensor } from './labels';
+import { type LabelsInput, toLabelTensor, toLabelTensorAsync } from './labels';
 
-/** Checks the classifier and a batch `x` [B, ...] before an attack touches anything. */
-export function checkAttackInput(classifier: Classifier, x: unknown): asserts x is Tensor {
+/** Checks the classifier and the shape and dtype of a batch `x` [B, ...] (reads no values). */
+function checkAttackShape(classifier: Classifier, x: unknown): asserts x is Tensor {
   if (
     classifier == null ||
     typeof classifier.lossGradient !== 'function' ||
@@ -27,7 +27,19 @@ export function checkAttackInput(classifier: Classifier, x: unknown): asserts x 
     );
   }
   if (x.dtype !== 'float32') invalidArgument('x', 'a float32 tensor', x.dtype);
+}
+
+/** Checks the classifier and a batch `x` [B, ...] before an attack touches anything (a synchronous read). */
+export function checkAttackInput(classifier: Classifier, x: unknown): asserts x is Tensor {
+  checkAttackShape(classifier, x);
   assertInBounds(x, classifier.bounds, 'x');
+}
+
+/** `checkAttackInput` with an asynchronous read: works on every backend, webgpu in Node included. */
+export async function checkAttackInputAsync(classifier: Classifier, x: unknown): Promise<Tensor> {
+  checkAttackShape(classifier, x);
+  await assertInBoundsAsync(x, classifier.bounds, 'x');
+  return x;
 }
 
 /**
@@ -42,6 +54,26 @@ export function attackLabels(
   argument: string,
 ): Tensor1D {
   if (labels === 'predicted') return classifier.predict(x);
+  refuseMissingLabels(labels, argument);
+  return toLabelTensor(labels, x.shape[0], classifier.numClasses, argument);
+}
+
+/** `attackLabels` with an asynchronous read of tensor labels. */
+export async function attackLabelsAsync(
+  classifier: Classifier,
+  x: Tensor,
+  labels: LabelsInput | 'predicted' | undefined,
+  argument: string,
+): Promise<Tensor1D> {
+  if (labels === 'predicted') return classifier.predict(x);
+  refuseMissingLabels(labels, argument);
+  return toLabelTensorAsync(labels, x.shape[0], classifier.numClasses, argument);
+}
+
+function refuseMissingLabels(
+  labels: LabelsInput | undefined,
+  argument: string,
+): asserts labels is LabelsInput {
   if (labels === undefined) {
     throw new AnlError(
       'INVALID_ARGUMENT',
@@ -49,7 +81,6 @@ export function attackLabels(
       { argument },
     );
   }
-  return toLabelTensor(labels, x.shape[0], classifier.numClasses, argument);
 }
 
 /** Checks a value that must be a boolean when present. */

@@ -18,15 +18,13 @@ export function validateBounds(bounds: unknown, argument = 'bounds'): Bounds {
   return [lo, hi];
 }
 
-/**
- * Throws AnlError('INVALID_ARGUMENT') if any element of `x` lies outside `bounds` (foolbox checks
- * inputs against the model's bounds before attacking: an attack clipped to the wrong range is silently
- * wrong). A slack of 1e-6 of the range absorbs float rounding from a caller's own normalisation.
- */
-export function assertInBounds(x: Tensor, bounds: Bounds, argument = 'x'): void {
+function checkNonEmpty(x: Tensor, argument: string): void {
   if (x.size === 0) invalidArgument(argument, 'a non-empty tensor', `shape [${x.shape.join(', ')}]`);
+}
+
+/** The range check itself, on the already-read extremes of the input. */
+function checkRange(min: number, max: number, bounds: Bounds, argument: string): void {
   const [lo, hi] = bounds;
-  const [min, max] = tf.tidy(() => [tf.min(x).dataSync()[0], tf.max(x).dataSync()[0]]);
   const slack = 1e-6 * (hi - lo);
   if (Number.isNaN(min) || Number.isNaN(max)) {
     throw new AnlError('INVALID_ARGUMENT', `${argument} must not contain NaN`, { argument });
@@ -38,4 +36,27 @@ export function assertInBounds(x: Tensor, bounds: Bounds, argument = 'x'): void 
       { argument },
     );
   }
+}
+
+/**
+ * Throws AnlError('INVALID_ARGUMENT') if any element of `x` lies outside `bounds` (foolbox checks
+ * inputs against the model's bounds before attacking: an attack clipped to the wrong range is silently
+ * wrong). A slack of 1e-6 of the range absorbs float rounding from a caller's own normalisation.
+ * Reads synchronously: on backends without synchronous reads (webgpu in Node) use `assertInBoundsAsync`.
+ */
+export function assertInBounds(x: Tensor, bounds: Bounds, argument = 'x'): void {
+  checkNonEmpty(x, argument);
+  const extremes = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
+  const [min, max] = extremes.dataSync();
+  extremes.dispose();
+  checkRange(min, max, bounds, argument);
+}
+
+/** `assertInBounds` with an asynchronous read: works on every backend, webgpu in Node included. */
+export async function assertInBoundsAsync(x: Tensor, bounds: Bounds, argument = 'x'): Promise<void> {
+  checkNonEmpty(x, argument);
+  const extremes = tf.tidy(() => tf.stack([tf.min(x), tf.max(x)]));
+  const [min, max] = await extremes.data();
+  extremes.dispose();
+  checkRange(min, max, bounds, argument);
 }

@@ -5,9 +5,9 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Bounds } from './bounds';
 import { validateBounds } from './bounds';
 import { resolveStrength, type Strength } from './epsilon';
-import { type LabelsInput, toLabelTensor } from './labels';
+import { type LabelsInput, toLabelTensorAsync } from './labels';
 import { classifierFromLayersModel, type LayersModelClassifierOptions } from './layers-model-classifier';
-import { pgd } from './pgd';
+import { pgdAsync } from './pgd';
 
 export type CatastrophicOverfittingGuardOptions = Strength & {
   /** A held-out minibatch (the paper uses one training minibatch): inputs and class indices. */
@@ -70,18 +70,21 @@ export class CatastrophicOverfittingGuard {
       outputs: this.options.outputs,
     });
     const { xs } = this.options.heldOut;
-    const labels = toLabelTensor(
+    const labels = await toLabelTensorAsync(
       this.options.heldOut.labels,
       xs.shape[0],
       classifier.numClasses,
       'options.heldOut.labels',
     );
     const { eps, steps, stepSize, seed } = this.settings;
-    const correct = tf.tidy(() => {
-      const adversarial =
-        eps === 0 ? xs : pgd(classifier, xs, { eps, steps, stepSize, labels, seed, randomStart: true });
-      return tf.sum(tf.cast(tf.equal(classifier.predict(adversarial), labels), 'int32'));
-    });
+    const adversarial =
+      eps === 0
+        ? xs
+        : await pgdAsync(classifier, xs, { eps, steps, stepSize, labels, seed, randomStart: true });
+    const correct = tf.tidy(() =>
+      tf.sum(tf.cast(tf.equal(classifier.predict(adversarial), labels), 'int32')),
+    );
+    if (adversarial !== xs) adversarial.dispose();
     const value = (await correct.data())[0];
     tf.dispose([correct, labels]);
     return value / xs.shape[0];

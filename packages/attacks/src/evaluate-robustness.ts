@@ -1,14 +1,14 @@
 import { AnlError, invalidArgument } from '@anl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkAttackInput, optionalBoolean } from './attack-inputs';
+import { checkAttackInputAsync, optionalBoolean } from './attack-inputs';
 import type { Classifier } from './classifier';
 import { resolveStrengths, type Strengths } from './epsilon';
-import { fgsmSweep } from './fgsm';
-import { type LabelsInput, toLabelTensor } from './labels';
-import { checkPgdSettings, type PgdNorm, pgd } from './pgd';
+import { fgsmSteps } from './fgsm';
+import { type LabelsInput, toLabelTensorAsync } from './labels';
+import { checkPgdSettings, type PgdNorm, pgdSteps } from './pgd';
 import type { RobustnessAttack, RobustnessReport, RobustnessRow } from './robustness-report';
-import { type Renormalization, uniformNoise } from './uniform-noise';
+import { applyUniformNoise, checkUniformNoiseOptions, type Renormalization } from './uniform-noise';
 
 /** Inputs with their true labels: one-hot `ys` [N, C] or class indices (`ys` [N] or `labels`). */
 export interface LabelledData {
@@ -44,14 +44,14 @@ export type EvaluateRobustnessOptions = Strengths & {
   activationLayer?: string;
 };
 
-function trueLabels(data: LabelledData, numClasses: number): Tensor1D {
+async function trueLabels(data: LabelledData, numClasses: number): Promise<Tensor1D> {
   const n = data.xs.shape[0];
   if ((data.ys === undefined) === (data.labels === undefined)) {
     throw new AnlError('INVALID_ARGUMENT', 'exactly one of data.ys or data.labels must be given', {
       argument: 'data.labels',
     });
   }
-  if (data.labels !== undefined) return toLabelTensor(data.labels, n, numClasses, 'data.labels');
+  if (data.labels !== undefined) return toLabelTensorAsync(data.labels, n, numClasses, 'data.labels');
   const ys = data.ys;
   if (!(ys instanceof tf.Tensor)) return invalidArgument('data.ys', 'a tfjs Tensor', ys);
   if (ys.rank === 2) {
@@ -64,7 +64,7 @@ function trueLabels(data: LabelledData, numClasses: number): Tensor1D {
     }
     return tf.tidy(() => tf.argMax(ys, 1) as Tensor1D);
   }
-  return toLabelTensor(ys, n, numClasses, 'data.ys');
+  return toLabelTensorAsync(ys, n, numClasses, 'data.ys');
 }
 
 function positiveInteger(value: unknown, argument: string, fallback: number): number {
@@ -111,7 +111,7 @@ export async function evaluateRobustness(
 ): Promise<RobustnessReport> {
   if (data == null || typeof data !== 'object')
     invalidArgument('data', 'an object { xs, ys | labels }', data);
-  checkAttackInput(classifier, data.xs);
+  await checkAttackInputAsync(classifier, data.xs);
   if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
   const attack = options.attack;
   if (attack !== 'fgsm' && attack !== 'pgd' && attack !== 'uniform') {
@@ -141,7 +141,12 @@ export async function evaluateRobustness(
   if (attack === 'pgd') {
     // Fail on bad PGD settings now, not at the first batch.
     checkPgdSettings({ steps, stepSize: options.stepSize ?? relativeStepSize, norm: options.norm, seed });
-    optionalBoolean(options.randomStart, 'options.randomStart', true);
+  }
+  const randomStart =
+    attack === 'pgd' ? optionalBoolean(options.randomStart, 'options.randomStart', true) : true;
+  const norm = options.norm ?? 'linf';
+  if (attack === 'uniform') {
+    checkUniformNoiseOptions({ a: 0, seed, bounds: classifier.bounds, renormalize: options.renormalize });
   }
   const layer = options.activationLayer;
   if (layer !== undefined && typeof classifier.activations !== 'function') {
@@ -153,7 +158,8 @@ export async function evaluateRobustness(
       },
     );
   }
-  const labels = trueLabels(data, classifier.numClasses);
+  // The inputs and labels were checked above (asynchronously), so the batches run unchecked attacks.
+  const labels = await trueLabels(data, classifier.numClasses);
   const n = data.xs.shape[0];
   let cleanCorrect = 0;
   const correct = strengths.map(() => 0);
@@ -168,38 +174,51 @@ export async function evaluateRobustness(
       elements += clean?.size ?? 0;
       try {
         cleanCorrect += await countCorrect(classifier, x, y);
-        const attackY = attackLabelsMode === 'true' ? y : 'predicted';
+        const attackY = () => (attackLabelsMode === 'true' ? tf.clone(y) : classifier.predict(x));
         const perturbedRuns: (() => Tensor[])[] = [];
         if (attack === 'fgsm') {
           perturbedRuns.push(() =>
-            fgsmSweep(classifier, x, { epsilons: strengths.map((s) => s.eps), labels: attackY }),
+            fgsmSteps(
+              classifier,
+              x,
+              strengths.map((s) => s.eps),
+              attackY(),
+              false,
+            ),
           );
         } else if (attack === 'pgd') {
           perturbedRuns.push(() =>
             strengths.map(({ eps }) =>
               eps === 0
                 ? tf.clone(x)
-                : pgd(classifier, x, {
-                    eps,
-                    steps,
-                    stepSize: options.stepSize ?? relativeStepSize * eps,
-                    norm: options.norm,
-                    randomStart: options.randomStart,
-                    seed: seed + batchIndex,
-                    labels: attackY,
-                  }),
+                : pgdSteps(
+                    classifier,
+                    x,
+                    {
+                      eps,
+                      steps,
+                      stepSize: options.stepSize ?? relativeStepSize * eps,
+                      norm,
+                      randomStart,
+                      seed: seed + batchIndex,
+                    },
+                    attackY(),
+                  ),
             ),
           );
         } else {
           for (let trial = 0; trial < trials; trial++) {
             perturbedRuns.push(() =>
               strengths.map(({ eps }, i) =>
-                uniformNoise(x, {
-                  a: eps,
-                  seed: seed + 7919 * (batchIndex * trials + trial) + i,
-                  bounds: classifier.bounds,
-                  renormalize: options.renormalize,
-                }),
+                applyUniformNoise(
+                  x,
+                  checkUniformNoiseOptions({
+                    a: eps,
+                    seed: seed + 7919 * (batchIndex * trials + trial) + i,
+                    bounds: classifier.bounds,
+                    renormalize: options.renormalize,
+                  }),
+                ),
               ),
             );
           }

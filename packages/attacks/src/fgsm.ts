@@ -1,7 +1,13 @@
 import { AnlError, invalidArgument } from '@anl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { attackLabels, checkAttackInput, optionalBoolean } from './attack-inputs';
+import {
+  attackLabels,
+  attackLabelsAsync,
+  checkAttackInput,
+  checkAttackInputAsync,
+  optionalBoolean,
+} from './attack-inputs';
 import type { Classifier } from './classifier';
 import { resolveStrength, resolveStrengths, type Strength, type Strengths } from './epsilon';
 import type { LabelsInput } from './labels';
@@ -19,11 +25,14 @@ export interface FgsmTargeting {
 export type FgsmOptions = Strength & FgsmTargeting;
 export type FgsmSweepOptions = Strengths & FgsmTargeting;
 
-/**
- * Checks the targeting options, then returns sign(dJ/dx) oriented so that adding it attacks
- * (minus for targeted). Throws before computing anything.
- */
-function signedGradient(classifier: Classifier, x: Tensor, options: FgsmTargeting, prefix: string): Tensor {
+interface Targeting {
+  targeted: boolean;
+  labels: LabelsInput | 'predicted' | undefined;
+  argument: string;
+}
+
+/** Checks the targeting options (before anything is computed): which labels, and which direction. */
+function targetingOf(options: FgsmTargeting, prefix: string): Targeting {
   const targeted = optionalBoolean(options.targeted, `${prefix}.targeted`, false);
   if (targeted && options.targetLabels === undefined) {
     throw new AnlError('INVALID_ARGUMENT', `${prefix}.targetLabels must be given when targeted is true`, {
@@ -33,40 +42,65 @@ function signedGradient(classifier: Classifier, x: Tensor, options: FgsmTargetin
   if (!targeted && options.targetLabels !== undefined) {
     invalidArgument(`${prefix}.targeted`, 'true when targetLabels are given', options.targeted);
   }
-  let labels: Tensor1D;
-  if (targeted) {
-    labels = attackLabels(classifier, x, options.targetLabels, `${prefix}.targetLabels`);
-  } else {
-    labels = attackLabels(classifier, x, options.labels, `${prefix}.labels`);
-  }
+  return targeted
+    ? { targeted, labels: options.targetLabels, argument: `${prefix}.targetLabels` }
+    : { targeted, labels: options.labels, argument: `${prefix}.labels` };
+}
+
+/**
+ * FGSM's steps from checked inputs: one gradient, sign(dJ/dx) oriented so that adding it attacks
+ * (minus for targeted), then one clipped step per strength. Disposes `labels`.
+ */
+export function fgsmSteps(
+  classifier: Classifier,
+  x: Tensor,
+  epsilons: readonly number[],
+  labels: Tensor1D,
+  targeted: boolean,
+): Tensor[] {
+  let direction: Tensor;
   try {
-    return tf.tidy(() => {
+    direction = tf.tidy(() => {
       const s = tf.sign(classifier.lossGradient(x, labels));
       return targeted ? tf.neg(s) : s;
     });
   } finally {
     labels.dispose();
   }
+  try {
+    const [lo, hi] = classifier.bounds;
+    return epsilons.map((eps) => tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(direction, eps)), lo, hi)));
+  } finally {
+    direction.dispose();
+  }
 }
 
-function step(x: Tensor, direction: Tensor, eps: number, lo: number, hi: number): Tensor {
-  return tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(direction, eps)), lo, hi));
+function checkOptions(options: unknown): void {
+  if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
 }
 
 /**
  * Fast Gradient Sign Method (Goodfellow et al. 2015): x_adv = clip(x + eps·sign(dJ/dx), lo, hi).
  * Strength as `eps` (input units) or `delta` (0–255 scale, the ANL paper's). Returns a new tensor.
+ * Its input checks read synchronously: on webgpu in Node use `fgsmAsync`.
  */
 export function fgsm(classifier: Classifier, x: Tensor, options: FgsmOptions): Tensor {
   checkAttackInput(classifier, x);
-  if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
+  checkOptions(options);
   const { eps } = resolveStrength(options, classifier.bounds, 'options');
-  const direction = signedGradient(classifier, x, options, 'options');
-  try {
-    return step(x, direction, eps, classifier.bounds[0], classifier.bounds[1]);
-  } finally {
-    direction.dispose();
-  }
+  const t = targetingOf(options, 'options');
+  const labels = attackLabels(classifier, x, t.labels, t.argument);
+  return fgsmSteps(classifier, x, [eps], labels, t.targeted)[0];
+}
+
+/** `fgsm` with asynchronous input checks: the same result on every backend, webgpu in Node included. */
+export async function fgsmAsync(classifier: Classifier, x: Tensor, options: FgsmOptions): Promise<Tensor> {
+  await checkAttackInputAsync(classifier, x);
+  checkOptions(options);
+  const { eps } = resolveStrength(options, classifier.bounds, 'options');
+  const t = targetingOf(options, 'options');
+  const labels = await attackLabelsAsync(classifier, x, t.labels, t.argument);
+  return fgsmSteps(classifier, x, [eps], labels, t.targeted)[0];
 }
 
 /**
@@ -75,12 +109,35 @@ export function fgsm(classifier: Classifier, x: Tensor, options: FgsmOptions): T
  */
 export function fgsmSweep(classifier: Classifier, x: Tensor, options: FgsmSweepOptions): Tensor[] {
   checkAttackInput(classifier, x);
-  if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
+  checkOptions(options);
   const strengths = resolveStrengths(options, classifier.bounds, 'options');
-  const direction = signedGradient(classifier, x, options, 'options');
-  try {
-    return strengths.map(({ eps }) => step(x, direction, eps, classifier.bounds[0], classifier.bounds[1]));
-  } finally {
-    direction.dispose();
-  }
+  const t = targetingOf(options, 'options');
+  const labels = attackLabels(classifier, x, t.labels, t.argument);
+  return fgsmSteps(
+    classifier,
+    x,
+    strengths.map((s) => s.eps),
+    labels,
+    t.targeted,
+  );
+}
+
+/** `fgsmSweep` with asynchronous input checks (every backend). */
+export async function fgsmSweepAsync(
+  classifier: Classifier,
+  x: Tensor,
+  options: FgsmSweepOptions,
+): Promise<Tensor[]> {
+  await checkAttackInputAsync(classifier, x);
+  checkOptions(options);
+  const strengths = resolveStrengths(options, classifier.bounds, 'options');
+  const t = targetingOf(options, 'options');
+  const labels = await attackLabelsAsync(classifier, x, t.labels, t.argument);
+  return fgsmSteps(
+    classifier,
+    x,
+    strengths.map((s) => s.eps),
+    labels,
+    t.targeted,
+  );
 }

@@ -6,7 +6,7 @@ export {
   pgdAdversarialTraining,
   type TrainingBatch,
 } from './adversarial-training';
-export { assertInBounds, type Bounds, validateBounds } from './bounds';
+export { assertInBounds, assertInBoundsAsync, type Bounds, validateBounds } from './bounds';
 export {
   CatastrophicOverfittingGuard,
   type CatastrophicOverfittingGuardOptions,
@@ -21,7 +21,15 @@ export {
   fastAdversarialTraining,
   fastFgsm,
 } from './fast-adversarial-training';
-export { type FgsmOptions, type FgsmSweepOptions, type FgsmTargeting, fgsm, fgsmSweep } from './fgsm';
+export {
+  type FgsmOptions,
+  type FgsmSweepOptions,
+  type FgsmTargeting,
+  fgsm,
+  fgsmAsync,
+  fgsmSweep,
+  fgsmSweepAsync,
+} from './fgsm';
 export {
   formatRobustnessTable,
   type NamedRobustnessReport,
@@ -34,7 +42,7 @@ export {
   type PerSampleLoss,
   softmaxCrossEntropy,
 } from './layers-model-classifier';
-export { type PgdNorm, type PgdOptions, pgd } from './pgd';
+export { type PgdNorm, type PgdOptions, pgd, pgdAsync } from './pgd';
 export {
   ABSTAIN,
   type Certificate,

@@ -1,7 +1,13 @@
 import { invalidArgument } from '@anl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { attackLabels, checkAttackInput, optionalBoolean } from './attack-inputs';
+import {
+  attackLabels,
+  attackLabelsAsync,
+  checkAttackInput,
+  checkAttackInputAsync,
+  optionalBoolean,
+} from './attack-inputs';
 import type { Classifier } from './classifier';
 import { resolveStrength, type Strength } from './epsilon';
 import type { LabelsInput } from './labels';
@@ -76,20 +82,28 @@ export function checkPgdSettings(options: {
   return { steps, stepSize, norm, seed };
 }
 
-/**
- * Projected Gradient Descent (Madry et al. 2018), untargeted: from a random start in the eps-ball,
- * `steps` steps of `stepSize` along sign(dJ/dx) (L∞) or dJ/dx/||dJ/dx||₂ (L2); after every step,
- * project to the eps-ball around x, then clip to the classifier's bounds (foolbox's order).
- * Returns the last iterate, a new tensor.
- */
-export function pgd(classifier: Classifier, x: Tensor, options: PgdOptions): Tensor {
-  checkAttackInput(classifier, x);
+/** PGD's settings, checked. */
+export interface PgdSettings {
+  eps: number;
+  steps: number;
+  stepSize: number;
+  norm: PgdNorm;
+  seed: number;
+  randomStart: boolean;
+}
+
+function checkPgdOptions(classifier: Classifier, options: PgdOptions): PgdSettings {
   if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
   const { eps } = resolveStrength(options, classifier.bounds, 'options');
   const { steps, stepSize, norm, seed } = checkPgdSettings(options);
   const randomStart = optionalBoolean(options.randomStart, 'options.randomStart', true);
+  return { eps, steps, stepSize, norm, seed, randomStart };
+}
+
+/** PGD's iterations from checked inputs; returns the last iterate. Disposes `labels`. */
+export function pgdSteps(classifier: Classifier, x: Tensor, settings: PgdSettings, labels: Tensor1D): Tensor {
+  const { eps, steps, stepSize, norm, seed, randomStart } = settings;
   const [lo, hi] = classifier.bounds;
-  const labels: Tensor1D = attackLabels(classifier, x, options.labels, 'options.labels');
   try {
     let xAdv = tf.tidy(() =>
       randomStart
@@ -110,4 +124,26 @@ export function pgd(classifier: Classifier, x: Tensor, options: PgdOptions): Ten
   } finally {
     labels.dispose();
   }
+}
+
+/**
+ * Projected Gradient Descent (Madry et al. 2018), untargeted: from a random start in the eps-ball,
+ * `steps` steps of `stepSize` along sign(dJ/dx) (L∞) or dJ/dx/||dJ/dx||₂ (L2); after every step,
+ * project to the eps-ball around x, then clip to the classifier's bounds (foolbox's order).
+ * Returns the last iterate, a new tensor. Its input checks read synchronously: on webgpu in Node use
+ * `pgdAsync`.
+ */
+export function pgd(classifier: Classifier, x: Tensor, options: PgdOptions): Tensor {
+  checkAttackInput(classifier, x);
+  const settings = checkPgdOptions(classifier, options);
+  const labels = attackLabels(classifier, x, options.labels, 'options.labels');
+  return pgdSteps(classifier, x, settings, labels);
+}
+
+/** `pgd` with asynchronous input checks: the same result on every backend, webgpu in Node included. */
+export async function pgdAsync(classifier: Classifier, x: Tensor, options: PgdOptions): Promise<Tensor> {
+  await checkAttackInputAsync(classifier, x);
+  const settings = checkPgdOptions(classifier, options);
+  const labels = await attackLabelsAsync(classifier, x, options.labels, 'options.labels');
+  return pgdSteps(classifier, x, settings, labels);
 }

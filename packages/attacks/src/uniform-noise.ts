@@ -25,23 +25,32 @@ export interface UniformNoiseOptions {
   renormalize?: Renormalization;
 }
 
-/**
- * The WM paper's noise test: x + U(0, a) element-wise, then renormalised into the bounds.
- * Returns a new tensor.
- */
-export function uniformNoise(x: Tensor, options: UniformNoiseOptions): Tensor {
-  if (!(x instanceof tf.Tensor) || x.rank < 2) invalidArgument('x', 'a tfjs Tensor of shape [B, ...]', x);
+interface CheckedUniformNoise {
+  a: number;
+  seed: number;
+  bounds: Bounds;
+  mode: Renormalization;
+}
+
+/** Checks the options of `uniformNoise` (reads no tensor). */
+export function checkUniformNoiseOptions(options: UniformNoiseOptions): CheckedUniformNoise {
   if (options == null || typeof options !== 'object') invalidArgument('options', 'an object', options);
   const { a, seed } = options;
   if (typeof a !== 'number' || !Number.isFinite(a) || a < 0)
     invalidArgument('options.a', 'a finite number >= 0', a);
   if (!Number.isInteger(seed)) invalidArgument('options.seed', 'an integer', seed);
-  const [lo, hi] = validateBounds(options.bounds ?? [0, 1], 'options.bounds');
+  const bounds = validateBounds(options.bounds ?? [0, 1], 'options.bounds');
   const mode = options.renormalize ?? 'range';
   if (!['range', 'per-image-minmax', 'per-image-max'].includes(mode)) {
     invalidArgument('options.renormalize', "'range', 'per-image-minmax' or 'per-image-max'", mode);
   }
-  assertInBounds(x, [lo, hi], 'x');
+  return { a, seed, bounds, mode };
+}
+
+/** The noise and renormalisation on an input already checked to lie in the bounds. */
+export function applyUniformNoise(x: Tensor, checked: CheckedUniformNoise): Tensor {
+  const { a, seed, mode } = checked;
+  const [lo, hi] = checked.bounds;
   return tf.tidy(() => {
     const noisy = a === 0 ? x : tf.add(x, tf.randomUniform(x.shape, 0, a, 'float32', seed));
     if (mode === 'range') return tf.add(lo, tf.mul(tf.sub(noisy, lo), (hi - lo) / (hi - lo + a)));
@@ -55,4 +64,15 @@ export function uniformNoise(x: Tensor, options: UniformNoiseOptions): Tensor {
     const span = tf.maximum(tf.sub(max, min), 1e-30);
     return tf.add(lo, tf.mul(tf.div(tf.sub(noisy, min), span), hi - lo));
   });
+}
+
+/**
+ * The WM paper's noise test: x + U(0, a) element-wise, then renormalised into the bounds.
+ * Returns a new tensor. Checks `x` against the bounds with a synchronous read.
+ */
+export function uniformNoise(x: Tensor, options: UniformNoiseOptions): Tensor {
+  if (!(x instanceof tf.Tensor) || x.rank < 2) invalidArgument('x', 'a tfjs Tensor of shape [B, ...]', x);
+  const checked = checkUniformNoiseOptions(options);
+  assertInBounds(x, checked.bounds, 'x');
+  return applyUniformNoise(x, checked);
 }
