@@ -7,6 +7,7 @@ import { downloadModel } from './download';
 import { type FashionMnistSubset, loadFashionMnistSubset } from './fashion-mnist';
 import { firstLayerFeatures } from './feature-maps';
 import { buildNetwork, type Network } from './networks';
+import { downloadOnnx } from './onnx-download';
 import { firstOfEachClass, galleryColumn, robustnessCurve } from './robustness';
 import { METHOD_LABELS, type MethodName, parseSettings, type RawSettings, type Settings } from './settings';
 import { trainNetwork } from './train-run';
@@ -31,6 +32,7 @@ const form = byId<HTMLFormElement>('settings');
 const trainButton = byId<HTMLButtonElement>('train');
 const stopButton = byId<HTMLButtonElement>('stop');
 const downloadButton = byId<HTMLButtonElement>('download');
+const onnxButton = byId<HTMLButtonElement>('download-onnx');
 
 let stopRequested = false;
 let data: FashionMnistSubset | null = null;
@@ -51,6 +53,23 @@ downloadButton.addEventListener('click', () => {
   if (first === undefined || lastSettings === null) return;
   const name = `anl-playground-${lastSettings.model}-${METHOD_LABELS[first.method].toLowerCase()}`;
   downloadModel(first.network.model, first.method, name).catch(showFailure);
+});
+onnxButton.addEventListener('click', () => {
+  const first = trained[0];
+  if (first === undefined || lastSettings === null) return;
+  const name = `anl-${lastSettings.model}-${METHOD_LABELS[first.method].toLowerCase()}`;
+  onnxButton.disabled = true;
+  delete onnxButton.dataset.bytes;
+  downloadOnnx(first.network.model, first.method, name)
+    .then((bytes) => {
+      // The byte count is what the browser test checks against the file it received.
+      onnxButton.dataset.bytes = String(bytes.length);
+      onnxButton.dataset.fileName = `${name}.onnx`;
+    })
+    .catch(showFailure)
+    .finally(() => {
+      onnxButton.disabled = downloadButton.disabled;
+    });
 });
 (form.elements.namedItem('method') as HTMLSelectElement).addEventListener('change', syncEpsField);
 // Anything that escapes still reaches the page as one line.
@@ -96,6 +115,7 @@ async function start(): Promise<void> {
   } finally {
     setRunning(false);
     downloadButton.disabled = trained.length === 0;
+    onnxButton.disabled = trained.length === 0;
     const status = byId('status');
     status.dataset.tensors = String(tf.memory().numTensors);
     status.dataset.expectedTensors = String(expectedTensors());
@@ -182,6 +202,7 @@ function releaseRun(): void {
   if (data !== null) tf.dispose([data.train.xs, data.train.ys, data.test.xs, data.test.ys]);
   data = null;
   downloadButton.disabled = true;
+  onnxButton.disabled = true;
 }
 
 function readForm(): RawSettings {

@@ -1,11 +1,12 @@
 // The playground in a real browser: build the site, serve dist/ on 127.0.0.1, drive the system
 // Chromium with puppeteer-core, train one short epoch and check what the page shows.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { decodeOnnxModel } from '@anl/onnx';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, serveDirectory } from './static-server';
@@ -37,6 +38,7 @@ describe.skipIf(browserPath === null)('playground in headless Chromium', () => {
   let page: Page;
   let profile: string;
   let site: string;
+  let downloads: string;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
@@ -57,6 +59,10 @@ describe.skipIf(browserPath === null)('playground in headless Chromium', () => {
       args: launchArguments(profile),
     });
     page = await browser.newPage();
+    // Downloads land in a temporary folder the test reads back.
+    downloads = mkdtempSync(join(tmpdir(), 'anl-playground-downloads-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
@@ -68,7 +74,7 @@ describe.skipIf(browserPath === null)('playground in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    for (const dir of [profile, site]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [profile, site, downloads]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses bad settings with a message and trains nothing', async () => {
@@ -182,6 +188,39 @@ describe.skipIf(browserPath === null)('playground in headless Chromium', () => {
     console.log(`playground screenshot: ${screenshotPath}`);
   });
 
+  it('downloads the trained ANL model as an ONNX file without its noise layers', async () => {
+    await page.click('#download-onnx');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#download-onnx')?.dataset.bytes, {
+      timeout: 30_000,
+      polling: 100,
+    });
+    const { bytes, fileName } = await page.$eval('#download-onnx', (b) => ({
+      ...(b as HTMLElement).dataset,
+    }));
+    expect(fileName).toBe('anl-lenet5-anl.onnx');
+    const file = join(downloads, fileName!);
+    // Chromium writes a .crdownload first and renames it when the download is complete.
+    await waitFor(() => existsSync(file), 10_000);
+    const onnx = readFileSync(file);
+    expect(onnx.length).toBe(Number(bytes));
+
+    const model = decodeOnnxModel(new Uint8Array(onnx));
+    const { graph } = model;
+    expect(graph.inputs.map((v) => [v.dataType, v.shape.slice(1)])).toEqual([['float', [28, 28, 1]]]);
+    expect(graph.outputs.map((v) => [v.dataType, v.shape.slice(1)])).toEqual([['float', [10]]]);
+    expect(typeof graph.inputs[0].shape[0]).toBe('string'); // a symbolic batch dimension
+    // LeNet-5's two convolutions, and no noise: the trainer's layers are stripped, so nothing random
+    // is left in the graph.
+    const ops = graph.nodes.map((n) => n.opType);
+    expect(ops.filter((op) => op === 'Conv')).toHaveLength(2);
+    expect(ops.some((op) => op.startsWith('Random'))).toBe(false);
+    // LeNet-5 has 61,706 trainable numbers (156 + 2,416 + 48,120 + 10,164 + 850, counted by hand);
+    // every one of them is a float initializer of the graph, and nothing else is.
+    const floats = graph.initializers.filter((t) => t.dataType === 'float');
+    expect(floats.reduce((n, t) => n + t.values.length, 0)).toBe(61_706);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('stops a long run when Stop is pressed and can train again', async () => {
     await fill(page, { ...SHORT_RUN, trainImages: '3000', epochs: '5' });
     await page.click('#train');
@@ -224,5 +263,13 @@ async function fill(page: Page, values: Record<string, string>): Promise<void> {
       },
       value,
     );
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms in vain`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
