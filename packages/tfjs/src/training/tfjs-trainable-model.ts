@@ -32,6 +32,7 @@ import { discardFailedTape } from './discard-failed-tape';
 import { FirstLayerReuse } from './first-layer-reuse';
 import { type LossFn, type LossSpec, resolveLoss } from './losses';
 import { captureOptimizerState } from './optimizer-state';
+import { backendReadsSync } from './reads-sync';
 import { withUnfusedLayerCalls } from './unfused-layer-calls';
 
 /** Weight gradients as the optimizer takes them: keyed by the tf.Variable's name. */
@@ -193,7 +194,8 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         );
       }
     }
-    if (this.checkFinite) assertFiniteGradients(gradients);
+    // The check reads one flag back; webgpu in Node cannot do that synchronously, so it goes unchecked.
+    if (this.checkFinite && backendReadsSync()) assertFiniteGradients(gradients);
     // Clones share the variables' buffers (no copy); with the optimizer's captured slots they let us
     // undo a half-applied update: weights, momentum/moments and the iteration count as they were.
     const before = variables.map((v) => clone(v));
