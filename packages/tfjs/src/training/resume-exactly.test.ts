@@ -48,6 +48,20 @@ describe('a saved run resumes exactly', () => {
     for (let i = 0; i < a.length; i++) expect(Array.from(b[i])).toEqual(Array.from(a[i]));
   });
 
+  it('momentum and rmsprop resume bit for bit too', async () => {
+    for (const make of [() => tf.train.momentum(0.05, 0.9), () => tf.train.rmsprop(0.01, 0.9, 0.5)]) {
+      const straight = tinyDenseModel({ seed: 4 });
+      await train(straight, 4, make());
+      const first = tinyDenseModel({ seed: 4 });
+      await train(first, 2, make());
+      await saveModel(first, dir, { includeOptimizer: true });
+      const resumed = await loadModel(dir);
+      await train(resumed, 2);
+      const a = weightValues(straight).map((w) => Array.from(w));
+      expect(weightValues(resumed).map((w) => Array.from(w))).toEqual(a);
+    }
+  });
+
   it('without the optimizer state the resumed run differs (the check above can fail)', async () => {
     const straight = tinyDenseModel({ seed: 3 });
     await train(straight, 5, tf.train.adam(0.05));
