@@ -1,5 +1,5 @@
 import { AnlError, invalidArgument } from '@anl/core';
-import { registerAnlLayers } from '@anl/tfjs';
+import { recomputeAdamBetaPowers, registerAnlLayers } from '@anl/tfjs';
 import type { io } from '@tensorflow/tfjs-core';
 import { LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
 import { fileSystemHandler } from './file-system-handler';
@@ -15,15 +15,22 @@ export async function saveModel(
   return model.save(handler, config);
 }
 
-/** Loads a model saved by `saveModel` (or tfjs-node's `file://`), noise layers included. */
+/**
+ * Loads a model saved by `saveModel` (or tfjs-node's `file://`), noise layers included. A model
+ * saved with `includeOptimizer: true` comes back compiled with its optimizer's state, so training it
+ * further (trainWithNoise without an optimizer option) continues the saved run exactly.
+ */
 export async function loadModel(dir: string, options?: io.LoadOptions): Promise<LayersModel> {
   registerAnlLayers();
   const handler = fileSystemHandler(dir);
+  let model: LayersModel;
   try {
-    return await loadLayersModel(handler, options);
+    model = await loadLayersModel(handler, options);
   } catch (cause) {
     throw unknownClassError(cause, dir) ?? cause;
   }
+  recomputeAdamBetaPowers(model.optimizer);
+  return model;
 }
 
 /** tfjs's untyped `ValueError: Unknown layer: X` as a typed AnlError saying what to register. */

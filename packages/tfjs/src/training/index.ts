@@ -1,4 +1,6 @@
+export { recomputeAdamBetaPowers } from './adam-beta-powers';
 export { addConstantNoise } from './constant-noise';
+export { setLearningRate } from './learning-rate';
 export {
   categoricalCrossentropy,
   LOSS_NAMES,
@@ -8,15 +10,13 @@ export {
   resolveLoss,
   softmaxCrossEntropy,
 } from './losses';
+export { type HostTensor, type RecordedPass, RecordingTrainableModel } from './recording-trainable-model';
 export {
   type NamedGradients,
   type PredictionObserver,
   TfjsTrainableModel,
   type TfjsTrainableModelOptions,
 } from './tfjs-trainable-model';
-export { RecordingTrainableModel, type HostTensor, type RecordedPass } from './recording-trainable-model';
-export { setLearningRate } from './learning-rate';
-export { trainWithNoise } from './train-with-noise';
 export type {
   BatchDataset,
   BatchTransform,
@@ -28,3 +28,4 @@ export type {
   TrainWithNoiseOptions,
   XY,
 } from './train-options';
+export { trainWithNoise } from './train-with-noise';

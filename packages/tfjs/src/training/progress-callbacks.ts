@@ -2,21 +2,6 @@ import type { FitCallbacks, StepSettings } from '@anl/core';
 import { all, clone, dispose, equal, logicalAnd, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
-/** `verbose: 1`: one line per epoch (`Epoch 2/10 - 1.3s - loss: 0.4210 - acc: 0.8750 - eps: 0.1`). */
-export function progressCallback(epochs: number, write: (line: string) => void = console.log): FitCallbacks {
-  let start = 0;
-  return {
-    onEpochBegin: () => {
-      start = Date.now();
-    },
-    onEpochEnd: (epoch, logs = {}) => {
-      const seconds = ((Date.now() - start) / 1000).toFixed(1);
-      const values = Object.entries(logs).map(([name, value]) => `${name}: ${value.toFixed(4)}`);
-      write([`Epoch ${epoch + 1}/${epochs}`, `${seconds}s`, ...values].join(' - '));
-    },
-  };
-}
-
 /**
  * Warns when the noise saturates the network: an epoch with noise on (eps != 0) that ran at least
  * one batch and left every trainable weight bit for bit as it was. (ANL with eps 1e30 does this: the

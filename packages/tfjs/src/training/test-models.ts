@@ -1,6 +1,6 @@
 // Tiny models and data for the trainer's tests (not exported from the package).
 import * as tf from '@tensorflow/tfjs-core';
-import { initializers, layers, type LayersModel, sequential } from '@tensorflow/tfjs-layers';
+import { initializers, type LayersModel, layers, sequential } from '@tensorflow/tfjs-layers';
 import { noiseLayer } from '../layers/noise-layer';
 
 /** input [features] -> dense(hidden, tanh) -> noise -> dense(hidden, tanh) -> noise -> dense(classes, softmax). */

@@ -61,7 +61,7 @@ export interface TrainWithNoiseOptions extends Omit<FitOptions, 'callbacks'> {
   readonly validationSplit?: number;
   readonly callbacks?: TrainCallbacks | readonly TrainCallbacks[];
   readonly batchTransform?: BatchTransform;
-  /** 0 (default): silent; 1: one progress line per epoch on stdout (Node) or the console. */
+  /** 0 (default): silent; 1: progress, as model.fit: a bar per epoch on a terminal (Node's stderr), else one line per epoch on the console. */
   readonly verbose?: 0 | 1;
 }
 

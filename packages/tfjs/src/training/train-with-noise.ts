@@ -18,9 +18,11 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
+import { attachOptimizer } from './attach-optimizer';
 import { correctCount } from './correct-count';
 import { evaluateValidation } from './evaluate-validation';
-import { progressCallback, saturationCallback } from './progress-callbacks';
+import { progressCallback } from './progress-bar';
+import { saturationCallback } from './progress-callbacks';
 import { resetStopTraining } from './stop-flag';
 import { hostLabels, type TargetFormat, targetFormat, toOneHotTargets } from './targets';
 import { tensorBatches } from './tensor-batches';
@@ -151,6 +153,7 @@ export async function trainWithNoise(
     const userCallbacks = checked.fit.callbacks;
     const fitChecked = { ...checked.fit, callbacks: [...userCallbacks, ...internal] };
     resetStopTraining(model);
+    attachOptimizer(model, checked.optimizer, options.loss);
     try {
       return await runFit(
         trainable,
