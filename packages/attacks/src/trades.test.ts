@@ -1,35 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32, useCpu } from '../test/fixtures';
+import { threeClassData, tinyDenseModel, useCpu } from '../test/fixtures';
 import { klDivergence, tradesLoss, tradesObjective, tradesPerturb, tradesStep } from './trades';
 
 beforeAll(useCpu);
 
-function model(): tfl.LayersModel {
-  return tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        inputShape: [4],
-        units: 6,
-        activation: 'tanh',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tfl.layers.dense({
-        units: 3,
-        activation: 'softmax',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-}
-
-function data(n: number) {
-  const rand = mulberry32(5);
-  const xs = Array.from({ length: n }, () => Array.from({ length: 4 }, () => rand()));
-  const labels = xs.map((x) => (x[0] + x[1] > x[2] + x[3] ? 0 : x[0] > 0.5 ? 1 : 2));
-  return { xs: tf.tensor2d(xs), ys: tf.oneHot(tf.tensor1d(labels, 'int32'), 3) };
-}
+const model = () => tinyDenseModel('tanh');
+const data = (n: number) => threeClassData(n, 5);
 
 const weights = (m: tfl.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 const logitsOf = (p: number[][]) => tf.log(tf.tensor2d(p)) as tf.Tensor2D;

@@ -98,3 +98,30 @@ export function finiteDifferenceGradient(f: (x: number[]) => number, x: number[]
     return (f(plus) - f(minus)) / (2 * h);
   });
 }
+
+/** A 4 → 6 → 3 softmax network with seeded initial weights, for the training-method tests. */
+export function tinyDenseModel(activation: 'relu' | 'tanh' = 'relu'): tfl.LayersModel {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({
+        inputShape: [4],
+        units: 6,
+        activation,
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      }),
+      tfl.layers.dense({
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+      }),
+    ],
+  });
+}
+
+/** n points in [0, 1)^4 with a fixed 3-class rule (learnable by `tinyDenseModel`), seeded. */
+export function threeClassData(n: number, seed: number) {
+  const rand = mulberry32(seed);
+  const xs = Array.from({ length: n }, () => Array.from({ length: 4 }, () => rand()));
+  const labels = xs.map((x) => (x[0] + x[1] > x[2] + x[3] ? 0 : x[0] > 0.5 ? 1 : 2));
+  return { xs: tf.tensor2d(xs), ys: tf.oneHot(tf.tensor1d(labels, 'int32'), 3), labels };
+}
