@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, chainActivations } from './networks';
 import { firstOfEachClass } from './robustness';
+import { METHODS } from './settings';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -48,6 +49,18 @@ describe('buildNetwork', () => {
     expect(Array.from(a.dataSync())).not.toEqual(Array.from(b.dataSync()));
     tf.dispose([x, a, b]);
     model.dispose();
+  });
+});
+
+describe('disposing a network', () => {
+  it('frees every tensor it made, for every model and method', () => {
+    for (const name of ['lenet5', 'mlp'] as const) {
+      for (const method of METHODS) {
+        const before = tf.memory().numTensors;
+        buildNetwork(name, method, 1).model.dispose();
+        expect({ name, method, left: tf.memory().numTensors - before }).toEqual({ name, method, left: 0 });
+      }
+    }
   });
 });
 

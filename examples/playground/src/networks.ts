@@ -20,7 +20,12 @@ export function buildNetwork(name: ModelName, method: MethodName, seed: number):
   const layerMethod: NoiseMethod = method === 'pni' ? 'anl' : method;
   let model = name === 'lenet5' ? lenet5({ seed, noise: { method: layerMethod } }) : mlp(seed, layerMethod);
   // PNI keeps its noise in the model (a trainable alpha per layer) instead of the trainer's noise layers.
-  if (method === 'pni') model = replaceNoiseLayers(model, (n) => parametricNoiseLayer({ name: `${n}/pni` }));
+  if (method === 'pni') {
+    const withNoiseLayers = model;
+    model = replaceNoiseLayers(model, (n) => parametricNoiseLayer({ name: `${n}/pni` }));
+    // The new model shares the weighted layers; disposing the old one only drops its references.
+    withNoiseLayers.dispose();
+  }
   const layers = chainLayers(model);
   const noiseSites = layers.flatMap((layer, i) =>
     i > 0 && isNoisy(layer) ? [{ name: layers[i - 1].name, layer: layers[i - 1] }] : [],
@@ -70,7 +75,10 @@ function mlp(seed: number, method: NoiseMethod): tf.LayersModel {
     ],
   });
   // The same placement as LeNet-5's: after each hidden weighted layer, before its ReLU.
-  return insertNoiseLayers(base, { after: (l) => l.name === 'fc1' || l.name === 'fc2', method });
+  const withNoise = insertNoiseLayers(base, { after: (l) => l.name === 'fc1' || l.name === 'fc2', method });
+  // The new model shares the dense layers; disposing the plain one only drops its references.
+  base.dispose();
+  return withNoise;
 }
 
 /** A new chain model with each noise layer swapped for `make(name of the layer before it)`. */
