@@ -12,9 +12,7 @@
  * order). Results are written after every model, so a partial run still leaves its numbers.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import {
   ApgdAttack,
   FgsmAttack,
@@ -26,6 +24,7 @@ import {
   tfjsAttackClassifier,
 } from '@anl/attacks';
 import { lenet5 } from '@anl/models';
+import { loadFashionMnist } from '@anl/models/node';
 import { parametricNoiseLayer, trainWithNoise } from '@anl/tfjs';
 import * as tf from '@tensorflow/tfjs';
 
@@ -58,24 +57,6 @@ const apgdSteps = Number(args['apgd-steps']);
 const targetClasses = Number(args['target-classes']);
 const queries = Number(args.queries);
 const eotDraws = Number(args['eot-draws']);
-
-function readIdx(path) {
-  const bytes = gunzipSync(readFileSync(path));
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function loadSplit(split, count) {
-  const images = readIdx(join(args.data, `${split}-images-idx3-ubyte.gz`));
-  const labels = readIdx(join(args.data, `${split}-labels-idx1-ubyte.gz`));
-  const pixels = new Float32Array(count * 784);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images[16 + i] / 255;
-  const y = Array.from(labels.subarray(8, 8 + count));
-  return {
-    xs: tf.tensor4d(pixels, [count, 28, 28, 1]),
-    labels: y,
-    ys: tf.oneHot(tf.tensor1d(y, 'int32'), 10),
-  };
-}
 
 /** Seeded shuffle (mulberry32) so every model sees the same batches. */
 function shuffled(n, s) {
@@ -183,8 +164,15 @@ await wasm.enableWasmTraining();
 await tf.ready();
 console.error(`backend ${tf.getBackend()}`);
 
-const trainData = loadSplit('train', trainCount);
-const testData = loadSplit('t10k', testCount);
+// The first trainCount / testCount images of the IDX files (file order), as @anl/models reads them.
+const fashionMnist = await loadFashionMnist({
+  source: 'full',
+  dir: args.data,
+  trainLimit: trainCount,
+  testLimit: testCount,
+});
+const trainData = { ...fashionMnist.train, labels: Array.from(fashionMnist.train.labels) };
+const testData = { ...fashionMnist.test, labels: Array.from(fashionMnist.test.labels) };
 const results = existsSync(args.out) ? JSON.parse(readFileSync(args.out, 'utf8')) : { models: {} };
 Object.assign(results, {
   description:

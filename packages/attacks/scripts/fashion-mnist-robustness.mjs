@@ -14,10 +14,7 @@
  * (needs @anl/tfjs built, or --kernels-module <file> naming a bundle of it); the default is the stock
  * tfjs cpu backend.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import {
   classifierFromLayersModel,
   evaluateRobustness,
@@ -26,6 +23,7 @@ import {
 } from '@anl/attacks';
 import { writeRobustnessJson } from '@anl/attacks/node';
 import { lenet5 as buildLenet5 } from '@anl/models';
+import { loadFashionMnist } from '@anl/models/node';
 import * as tf from '@tensorflow/tfjs';
 
 const { values: args } = parseArgs({
@@ -53,28 +51,6 @@ const atEps = Number(args['at-eps']);
 const deltas = [0, 2, 4, 6, 8];
 const pgdTestCount = Number(args['pgd-test']);
 const uniformLevels = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
-
-function readIdx(path) {
-  const bytes = gunzipSync(readFileSync(path));
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** First `count` images of a split as [count, 28, 28, 1] in [0, 1] plus one-hot labels. */
-function loadSplit(split, count) {
-  const images = readIdx(join(args.data, `${split}-images-idx3-ubyte.gz`));
-  const labels = readIdx(join(args.data, `${split}-labels-idx1-ubyte.gz`));
-  const view = new DataView(images.buffer, images.byteOffset);
-  if (view.getUint32(0) !== 0x803) throw new Error(`${split}: not an IDX image file`);
-  if (count > view.getUint32(4)) throw new Error(`${split}: only ${view.getUint32(4)} images`);
-  const pixels = new Float32Array(count * 784);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images[16 + i] / 255;
-  const y = Array.from(labels.subarray(8, 8 + count));
-  return {
-    xs: tf.tensor4d(pixels, [count, 28, 28, 1]),
-    labels: y,
-    ys: tf.oneHot(tf.tensor1d(y, 'int32'), 10),
-  };
-}
 
 /** LeNet-5 from @anl/models (the ANL paper's, without its noise layers), logits out, seeded weights. */
 function lenet5(initSeed) {
@@ -137,8 +113,15 @@ if (args.kernels === 'wasm-training') {
 await tf.ready();
 console.error(`backend ${tf.getBackend()}, kernels ${args.kernels}`);
 
-const trainData = loadSplit('train', trainCount);
-const testData = loadSplit('t10k', testCount);
+// The first trainCount / testCount images of the IDX files (file order), as @anl/models reads them.
+const fashionMnist = await loadFashionMnist({
+  source: 'full',
+  dir: args.data,
+  trainLimit: trainCount,
+  testLimit: testCount,
+});
+const trainData = { ...fashionMnist.train, labels: Array.from(fashionMnist.train.labels) };
+const testData = { ...fashionMnist.test, labels: Array.from(fashionMnist.test.labels) };
 /**
  * FGSM on every test image (ANL Table 4), PGD-L∞ (10 steps of 2.5·eps/10, random start) on the first
  * --pgd-test images, and the WM paper's uniform noise U(0, a) renormalised by the 'range' map, with the
