@@ -15,7 +15,8 @@ describe('the strict-memory reference passes too', () => {
 /** referenceOps with some methods replaced: a deliberately broken implementation. */
 function broken(overrides: Partial<TensorOpsV1<RefTensor>>): TensorOpsV1<RefTensor> {
   const base = new ReferenceTensorOps();
-  return Object.assign(Object.create(base) as ReferenceTensorOps, { name: 'broken', ...overrides });
+  const broken = Object.create(base, { name: { value: 'broken' } }) as ReferenceTensorOps;
+  return Object.assign(broken, overrides);
 }
 
 async function failuresOf(ops: TensorOpsV1<RefTensor>): Promise<Map<string, string>> {
