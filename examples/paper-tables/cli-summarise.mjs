@@ -123,7 +123,9 @@ function robustnessTable(groups, order, attack) {
 
 const table2 = grouped(cellsIn('cli-table2'));
 const table3 = grouped(cellsIn('cli-table3'));
-const fig4 = grouped([...cellsIn('cli-table2'), ...cellsIn('cli-fig4')]);
+// Fig. 4 ran at its own (smaller) budget, with its own baseline: never mixed with Table 2's cells.
+const fig4Cells = cellsIn('cli-fig4');
+const fig4 = grouped(fig4Cells);
 const baseline = table2.get('none');
 const order2 = ['none', 'gaussian 0.03', 'anl 0.03', 'anl -0.03', 'canl 0.03'];
 const out = ['# The ANL paper through the `anl` command line (run-cli.sh)', ''];
@@ -159,12 +161,15 @@ const fig4Rows = ['anl', 'canl'].map((method) => {
   keys.sort((a, b) => Number(a.split(' ')[1]) - Number(b.split(' ')[1]));
   return { method, keys };
 });
-if (fig4Rows.some((r) => r.keys.length > 1)) {
+if (fig4Cells.length > 0) {
   const epsList = [...new Set(fig4Rows.flatMap((r) => r.keys.map((k) => Number(k.split(' ')[1]))))].sort(
     (a, b) => a - b,
   );
+  const s = fig4Cells[0].spec;
   out.push(
-    '## Fig. 4: test error (%) against eps (mean ± sd where there are several seeds; the seeds in brackets)',
+    '## Fig. 4: test error (%) against eps',
+    '',
+    `Its own budget: the first ${fig4Cells[0].data.nTrain} training images, ${s.epochs} epochs (lr ×${s.lrDropFactor ?? 0.2} every ${s.lrDropEvery}, noise for the first ${s.noiseEpochs}), seeds in brackets; ± is the binomial standard error of one test error.`,
     '',
     `| method | ${epsList.map((e) => `eps ${e}`).join(' | ')} |`,
     `| --- | ${epsList.map(() => '---').join(' | ')} |`,
@@ -174,12 +179,21 @@ if (fig4Rows.some((r) => r.keys.length > 1)) {
       const group = fig4.get(`${method} ${e}`);
       if (group === undefined) return '–';
       const seeds = seedsOf(group);
-      return `${meanSd(seeds.map((s) => errorPct(group.get(s))))} (${seeds.join(',')})`;
+      const cell = group.get(seeds[0]);
+      return seeds.length === 1
+        ? `${fmt(errorPct(cell))} ± ${fmt(100 * cell.clean.se)} (${seeds[0]})`
+        : `${meanSd(seeds.map((x) => errorPct(group.get(x))))} (${seeds.join(',')})`;
     });
     if (keys.length > 0) out.push(`| ${method.toUpperCase()} | ${cols.join(' | ')} |`);
   }
-  if (baseline !== undefined)
-    out.push('', `Baseline: ${meanSd(seedsOf(baseline).map((s) => errorPct(baseline.get(s))))}.`);
+  const base = fig4.get('none');
+  if (base !== undefined) {
+    const cell = base.get(seedsOf(base)[0]);
+    out.push(
+      '',
+      `Baseline at this budget: ${fmt(errorPct(cell))} ± ${fmt(100 * cell.clean.se)} (seed ${seedsOf(base)[0]}).`,
+    );
+  }
   out.push('');
 }
 
