@@ -1,54 +1,16 @@
 // FGSM and PGD on the tfjs webgpu backend (Dawn in Node; SwiftShader in CI) give the cpu backend's results.
 import '@tensorflow/tfjs-backend-cpu';
-import { AnlError } from '@anl/core';
-import { enableWebGpu, findSwiftShader, type WebGpuInfo } from '@anl/tfjs/webgpu-node';
 import * as tf from '@tensorflow/tfjs-core';
-import { initializers, type LayersModel, layers, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startWebGpu, tinyConvNet, worstDifference } from '../test/webgpu';
 import { evaluateRobustness } from './evaluate-robustness';
 import { fgsm, fgsmAsync, fgsmSweepAsync } from './fgsm';
 import { classifierFromLayersModel } from './layers-model-classifier';
 import { pgdAsync } from './pgd';
 
-/** Dawn on SwiftShader where Chromium ships it, else the system's driver; only a missing adapter skips. */
-async function startWebGpu(): Promise<{ info?: WebGpuInfo; skipReason?: string }> {
-  const driver = findSwiftShader() !== undefined ? 'swiftshader' : 'system';
-  try {
-    return { info: await enableWebGpu({ driver, setBackend: false }) };
-  } catch (e) {
-    if (e instanceof AnlError && e.code === 'UNSUPPORTED') {
-      const skipReason = `webgpu attack tests skipped: no WebGPU adapter on this machine (${e.message})`;
-      console.warn(skipReason);
-      return { skipReason };
-    }
-    throw e;
-  }
-}
-
-const gpu = await startWebGpu();
+const gpu = await startWebGpu('webgpu attack tests');
 afterAll(() => tf.setBackend('cpu'));
-
-/** conv(3x3, tanh) -> flatten -> dense(3, softmax), seeded: every backend builds the same weights. */
-function tinyNet(): LayersModel {
-  return sequential({
-    layers: [
-      layers.conv2d({
-        inputShape: [6, 6, 1],
-        filters: 2,
-        kernelSize: 3,
-        activation: 'tanh',
-        kernelInitializer: initializers.glorotUniform({ seed: 1 }),
-        biasInitializer: initializers.constant({ value: 0.05 }),
-      }),
-      layers.flatten(),
-      layers.dense({
-        units: 3,
-        activation: 'softmax',
-        kernelInitializer: initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-}
+const tinyNet = tinyConvNet;
 
 const SAMPLES = 8;
 const inputs = Float32Array.from({ length: SAMPLES * 36 }, (_, i) => 0.5 + 0.45 * Math.sin(i * 1.7));
@@ -95,13 +57,6 @@ async function attacksOn(backend: string) {
   tf.dispose([x, y]);
   model.dispose();
   return { ...out, leaked };
-}
-
-function worstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(b.length).toBe(a.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }
 
 describe.skipIf(gpu.skipReason !== undefined)(
