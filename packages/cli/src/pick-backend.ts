@@ -73,14 +73,21 @@ export async function pickBackend(
     return { backend: forced, probe: [{ name: forced, ...(detail === undefined ? {} : { detail }) }] };
   }
   registerCpuTrainingKernels(); // the probe's cpu steps use the faster weight gradient, as training will
-  const { probeTrainingBackends } = await import('@anl/tfjs/webgpu-node');
+  const { hasSystemVulkanLoader, probeTrainingBackends } = await import('@anl/tfjs/webgpu-node');
+  type Timing = Awaited<ReturnType<typeof probeTrainingBackends>>['results'][number];
+  const driver = webGpuDriver();
+  // Dawn needs a Vulkan loader on Linux; without one it would only print a warning and find no adapter.
+  const noLoader = process.platform === 'linux' && driver === 'system' && !hasSystemVulkanLoader();
   const { chosen, results } = await probeTrainingBackends({
-    candidates: ['wasm', 'cpu', 'webgpu'],
+    candidates: noLoader ? ['wasm', 'cpu'] : ['wasm', 'cpu', 'webgpu'],
     steps: 2,
     warmup: 1,
-    webgpu: { driver: webGpuDriver() },
+    webgpu: { driver },
   });
-  const probe: BackendProbe[] = results.map((r) => ({
+  const skipped: Timing[] = noLoader
+    ? [{ backend: 'webgpu', available: false, detail: 'no Vulkan loader (libvulkan.so.1)' }]
+    : [];
+  const probe: BackendProbe[] = [...results, ...skipped].map((r) => ({
     name: r.backend,
     ...(r.msPerStep === undefined ? {} : { msPerStep: r.msPerStep }),
     ...(r.available ? {} : { error: r.detail ?? 'unavailable' }),
