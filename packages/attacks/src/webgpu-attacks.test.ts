@@ -7,6 +7,7 @@ import { evaluateRobustness } from './evaluate-robustness';
 import { fgsm, fgsmAsync, fgsmSweepAsync } from './fgsm';
 import { classifierFromLayersModel } from './layers-model-classifier';
 import { pgdAsync } from './pgd';
+import { uniformNoise, uniformNoiseAsync } from './uniform-noise';
 
 const gpu = await startWebGpu('webgpu attack tests');
 afterAll(() => tf.setBackend('cpu'));
@@ -35,12 +36,19 @@ async function attacksOn(backend: string) {
     labels,
   });
   const pgdSeeded = await pgdAsync(classifier, x, { eps: 0.1, steps: 3, stepSize: 0.04, seed: 5, labels: y });
+  const noisy = await uniformNoiseAsync(x, {
+    a: 0.3,
+    seed: 2,
+    bounds: [0, 1],
+    renormalize: 'per-image-minmax',
+  });
   const out = {
     gradient: await gradient.data(),
     fgsm: await fgsmX.data(),
     sweep: await Promise.all(sweep.map((t) => t.data())),
     pgdPlain: await pgdPlain.data(),
     pgdSeeded: await pgdSeeded.data(),
+    noisy: await noisy.data(),
     fgsmReport: await evaluateRobustness(
       classifier,
       { xs: x, labels: y },
@@ -52,7 +60,7 @@ async function attacksOn(backend: string) {
       { attack: 'pgd', epsilons: [0.1, 0.3], steps: 3, seed: 2 },
     ),
   };
-  tf.dispose([gradient, fgsmX, ...sweep, pgdPlain, pgdSeeded]);
+  tf.dispose([gradient, fgsmX, ...sweep, pgdPlain, pgdSeeded, noisy]);
   const leaked = tf.memory().numTensors - before;
   tf.dispose([x, y]);
   model.dispose();
@@ -73,6 +81,14 @@ describe.skipIf(gpu.skipReason !== undefined)(
         expect(worstDifference(cpu.sweep[i], webgpu.sweep[i])).toBeLessThan(1e-5);
       expect(worstDifference(cpu.pgdPlain, webgpu.pgdPlain)).toBeLessThan(1e-5);
       expect(worstDifference(cpu.pgdSeeded, webgpu.pgdSeeded)).toBeLessThan(1e-5);
+      expect(worstDifference(cpu.noisy, webgpu.noisy)).toBeLessThan(1e-5);
+      // uniformNoiseAsync is uniformNoise with an asynchronous check (the cpu backend reads synchronously).
+      await tf.setBackend('cpu');
+      const x = tf.tensor4d(inputs, [SAMPLES, 6, 6, 1]);
+      const sync = uniformNoise(x, { a: 0.3, seed: 2, bounds: [0, 1], renormalize: 'per-image-minmax' });
+      expect(Array.from(await sync.data())).toEqual(Array.from(cpu.noisy));
+      expect(worstDifference(inputs, cpu.noisy)).toBeGreaterThan(0.01);
+      tf.dispose([x, sync]);
       // The attacks moved the inputs (the comparison is not between two copies of x).
       expect(worstDifference(inputs, cpu.fgsm)).toBeGreaterThan(0.09);
       expect(worstDifference(cpu.pgdPlain, cpu.pgdSeeded)).toBeGreaterThan(1e-3);
