@@ -3,6 +3,9 @@
 // 256 on the tfjs wasm backend, and the wall time of one AutoAttack (standard, L∞) run on the same
 // batch. Runs alone: `node bench/attacks.mjs [--batch 256] [--eps 0.1] [--train 2000] [--aa-queries 5000]`
 // (needs the packages built). Writes bench/results/attacks-<date>.{json,md}.
+// `--backend wasm,webgpu` times the same attacks on the same trained model on each backend in turn
+// (webgpu last: Dawn in Node cannot hand tensors back synchronously; `--webgpu-driver` as in run.mjs);
+// `--attacks pgd,apgd-ce,square,autoattack` picks attacks, `--steps N` / `--queries N` their budgets.
 //
 // The model is LeNet-5 (@anl/models) trained one epoch on the first --train Fashion-MNIST training
 // images (the embedded subset when the Debian files are absent), so the attacks meet a model that
@@ -16,8 +19,8 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { ApgdAttack, autoAttack, LinfPgdAttack, SquareAttack, tfjsAttackClassifier } from '@anl/attacks';
 import { lenet5 } from '@anl/models';
-import { enableWasmTraining } from '@anl/tfjs/wasm-training';
 import * as tf from '@tensorflow/tfjs';
+import { useBackend } from './lib/backends.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -26,6 +29,11 @@ const { values: args } = parseArgs({
     eps: { type: 'string', default: '0.1' },
     train: { type: 'string', default: '2000' },
     'aa-queries': { type: 'string', default: '5000' },
+    backend: { type: 'string', default: 'wasm' },
+    'webgpu-driver': { type: 'string', default: 'auto' },
+    attacks: { type: 'string', default: 'pgd,apgd-ce,square,autoattack' },
+    steps: { type: 'string' },
+    queries: { type: 'string', default: '1000' },
     out: { type: 'string' },
   },
 });
@@ -49,9 +57,14 @@ function read(split, count) {
   return { xs: tf.tensor4d(pixels, [n, 28, 28, 1]), labels: Array.from(labels.subarray(8, 8 + n)) };
 }
 
-await enableWasmTraining();
-await tf.ready();
-log(`backend ${tf.getBackend()}, data ${dataDir}`);
+const backends = args.backend.split(',');
+const attackNames = args.attacks.split(',');
+for (const a of attackNames) {
+  if (!['pgd', 'apgd-ce', 'square', 'autoattack'].includes(a)) throw new Error(`unknown attack ${a}`);
+}
+// Train (and read the data) on wasm: the model's weights then move to each backend attacked on.
+await useBackend('wasm');
+log(`training on ${tf.getBackend()}, data ${dataDir}`);
 const train = read('train', Number(args.train));
 const model = lenet5({ seed: 1, output: 'logits', noise: false });
 model.compile({ optimizer: tf.train.adam(2e-3), loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p) });
@@ -62,12 +75,14 @@ const test = read('t10k', batch);
 const classifier = tfjsAttackClassifier(model, { bounds: [0, 1] });
 
 const runs = [];
-async function timeAttack(name, attack) {
+const autoAttackRuns = [];
+async function timeAttack(backend, name, attack) {
   const started = performance.now();
   const result = await attack.run(classifier, test.xs, test.labels, { epsilons: [eps] });
   const seconds = (performance.now() - started) / 1000;
   tf.dispose(result.results.map((r) => r.adversarial));
   const row = {
+    backend,
     attack: name,
     batch,
     seconds: Number(seconds.toFixed(2)),
@@ -78,27 +93,42 @@ async function timeAttack(name, attack) {
   log(JSON.stringify(row));
   runs.push(row);
 }
-await timeAttack('PGD-20', new LinfPgdAttack({ steps: 20 }));
-await timeAttack('APGD-CE-100', new ApgdAttack({ steps: 100 }));
-await timeAttack('Square-1000', new SquareAttack({ queries: 1000 }));
-const started = performance.now();
-const aa = await autoAttack(classifier, test.xs, test.labels, {
-  norm: 'linf',
-  eps,
-  version: 'standard',
-  queries: Number(args['aa-queries']),
-});
-aa.adversarial.dispose();
-const autoAttackRun = {
-  batch,
-  eps,
-  seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-  cleanAccuracy: aa.cleanAccuracy,
-  robustAccuracy: aa.robustAccuracy,
-  stages: aa.stages,
-  budgets: `APGD-CE 100, APGD-T 9 targets x 100, Square ${args['aa-queries']}`,
-};
-log(JSON.stringify(autoAttackRun));
+const pgdSteps = Number(args.steps ?? 20);
+const apgdSteps = Number(args.steps ?? 100);
+const queries = Number(args.queries);
+for (const name of backends) {
+  const { label } = await useBackend(name, { webgpuDriver: args['webgpu-driver'] });
+  log(`attacking on ${label}`);
+  if (attackNames.includes('pgd')) await timeAttack(label, `PGD-${pgdSteps}`, new LinfPgdAttack({ steps: pgdSteps }));
+  if (attackNames.includes('apgd-ce'))
+    await timeAttack(label, `APGD-CE-${apgdSteps}`, new ApgdAttack({ steps: apgdSteps }));
+  if (attackNames.includes('square'))
+    await timeAttack(label, `Square-${queries}`, new SquareAttack({ queries }));
+  if (attackNames.includes('autoattack')) {
+    const started = performance.now();
+    const aa = await autoAttack(classifier, test.xs, test.labels, {
+      norm: 'linf',
+      eps,
+      version: 'standard',
+      steps: apgdSteps,
+      queries: Number(args['aa-queries']),
+    });
+    aa.adversarial.dispose();
+    const row = {
+      backend: label,
+      batch,
+      eps,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      cleanAccuracy: aa.cleanAccuracy,
+      robustAccuracy: aa.robustAccuracy,
+      stages: aa.stages,
+      budgets: `APGD-CE ${apgdSteps}, APGD-T 9 targets x ${apgdSteps}, Square ${args['aa-queries']}`,
+    };
+    log(JSON.stringify(row));
+    autoAttackRuns.push(row);
+  }
+}
+const autoAttackRun = autoAttackRuns[0];
 
 const results = {
   date: new Date().toISOString(),
@@ -108,11 +138,12 @@ const results = {
     loadAvg: loadavg().map((x) => Number(x.toFixed(2))),
     node: process.versions.node,
   },
-  backend: tf.getBackend(),
+  backend: backends.join(','),
   model: `LeNet-5 (@anl/models), 1 epoch on ${args.train} training images`,
   eps,
   runs,
   autoAttack: autoAttackRun,
+  autoAttackRuns,
 };
 const outDir = join(here, 'results');
 mkdirSync(outDir, { recursive: true });
@@ -123,12 +154,16 @@ const md = [
   '',
   `${results.model}; batch ${batch}; L∞ eps ${eps}.`,
   '',
-  '| attack | seconds | images/s | robust accuracy |',
-  '|---|---:|---:|---:|',
+  '| backend | attack | seconds | images/s | robust accuracy |',
+  '|---|---|---:|---:|---:|',
   ...runs.map(
-    (r) => `| ${r.attack} | ${r.seconds} | ${r.imagesPerSecond} | ${(100 * r.robustAccuracy).toFixed(1)} % |`,
+    (r) =>
+      `| ${r.backend} | ${r.attack} | ${r.seconds} | ${r.imagesPerSecond} | ${(100 * r.robustAccuracy).toFixed(1)} % |`,
   ),
-  `| AutoAttack (standard) | ${autoAttackRun.seconds} | ${(batch / autoAttackRun.seconds).toFixed(1)} | ${(100 * autoAttackRun.robustAccuracy).toFixed(1)} % |`,
+  ...autoAttackRuns.map(
+    (r) =>
+      `| ${r.backend} | AutoAttack (standard) | ${r.seconds} | ${(batch / r.seconds).toFixed(1)} | ${(100 * r.robustAccuracy).toFixed(1)} % |`,
+  ),
   '',
 ].join('\n');
 writeFileSync(out.replace(/\.json$/, '.md'), md);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # GPU check: LeNet-5 and ResNet-20 training step and epoch times, and every method's overhead, on the
-# tfjs webgpu backend (Dawn through @anl/tfjs/webgpu-node) beside wasm, in one run. Results go to
-# OUT_DIR/gpu-check.json and .md (default: $OUT on a device machine, else bench/results/gpu-check).
+# tfjs webgpu backend (Dawn through @anl/tfjs/webgpu-node) beside wasm, then PGD-20 and APGD-CE-20 on
+# LeNet-5 (batch 128) on both, in one run. Results go to OUT_DIR/gpu-check.json and .md and
+# OUT_DIR/gpu-check-attacks.json and .md (default: $OUT on a device machine, else bench/results/gpu-check).
 #
 #   bench/gpu-check.sh [OUT_DIR] [--smoke] [--webgpu-driver system|swiftshader|auto]
 #
 # --smoke: end to end on a software GPU (SwiftShader) in minutes: 1 timed step, methods none and anl,
 # batch 4 and one-batch epochs (--train-limit 4: ResNet-20 at batch 32 takes many minutes a step on
-# SwiftShader), test accuracy on 20 images. Without it (a real GPU): 10 timed steps per method, all
+# SwiftShader), test accuracy on 20 images, APGD-CE-5 on 8 images. Without it (a real GPU): 10 timed steps per method, all
 # methods, LeNet-5 epochs over the 6,000-image subset and ResNet-20 epochs over 512 random images.
 # Needs the packages built (npm run build). See bench/README.md, "GPU check", for a device machine.
 set -euo pipefail
@@ -56,3 +57,12 @@ else
 fi
 set -o pipefail
 node bench/run.mjs "${args[@]}" 2>&1 | tee "$out/gpu-check.log"
+
+# Attacks: the same trained LeNet-5 attacked on wasm, then on webgpu (robust accuracies must agree).
+attack_args=(--backend wasm,webgpu --webgpu-driver "$driver" --out "$out/gpu-check-attacks.json")
+if [[ $smoke == 1 ]]; then
+  attack_args+=(--attacks apgd-ce --batch 8 --steps 5 --train 1024)
+else
+  attack_args+=(--attacks pgd,apgd-ce --batch 128 --steps 20 --train 2000)
+fi
+node bench/attacks.mjs "${attack_args[@]}" 2>&1 | tee -a "$out/gpu-check.log"

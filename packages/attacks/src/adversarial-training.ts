@@ -1,4 +1,5 @@
 import { AnlError, invalidArgument } from '@anl/core';
+import { backendReadsSync } from '@anl/tfjs';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -6,9 +7,9 @@ import { optionalBoolean } from './attack-inputs';
 import { type Bounds, validateBounds } from './bounds';
 import type { Classifier } from './classifier';
 import { resolveStrength, type Strength } from './epsilon';
-import { fgsm } from './fgsm';
+import { fgsm, fgsmSteps } from './fgsm';
 import { classifierFromLayersModel, type LayersModelClassifierOptions } from './layers-model-classifier';
-import { checkPgdSettings, type PgdNorm, pgd } from './pgd';
+import { checkPgdSettings, type PgdNorm, pgd, pgdSteps } from './pgd';
 
 /** One training batch: inputs and targets (one-hot [B, C] or class indices [B]). */
 export interface TrainingBatch {
@@ -102,6 +103,16 @@ function mixWithAdversarial(
   }
 }
 
+/**
+ * The labels the attack follows where the backend cannot read synchronously (webgpu in Node): the
+ * batch's own (made here by argmax, so valid by construction) or the model's predictions, as a tensor
+ * the attack's steps own. Nothing is read back, so x's range check is skipped there (the adversarial
+ * copy is still clipped to the bounds).
+ */
+function labelsWithoutReads(classifier: Classifier, x: Tensor, labels: Tensor1D | undefined): Tensor1D {
+  return labels === undefined ? classifier.predict(x) : (tf.clone(labels) as Tensor1D);
+}
+
 function checkLabelsMode(value: unknown, fallback: 'true' | 'predicted'): boolean {
   const mode = value ?? fallback;
   if (mode !== 'true' && mode !== 'predicted')
@@ -112,7 +123,8 @@ function checkLabelsMode(value: unknown, fallback: 'true' | 'predicted'): boolea
 /**
  * Goodfellow et al.'s adversarial training as a batchTransform: every batch is trained on together
  * with its FGSM copy made against the CURRENT weights (the ANL paper's "AT eps=0.05" row).
- * Default labels: the true ones (Goodfellow); 'predicted' avoids label leaking.
+ * Default labels: the true ones (Goodfellow); 'predicted' avoids label leaking. Reads nothing back
+ * where the backend cannot (webgpu in Node): there the batch's range check is skipped.
  */
 export function fgsmAdversarialTraining(
   model: LayersModel,
@@ -129,7 +141,9 @@ export function fgsmAdversarialTraining(
   });
   return (batch) =>
     mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) =>
-      fgsm(classifier, x, { eps, labels: labels ?? 'predicted' }),
+      backendReadsSync()
+        ? fgsm(classifier, x, { eps, labels: labels ?? 'predicted' })
+        : fgsmSteps(classifier, x, [eps], labelsWithoutReads(classifier, x, labels), false)[0],
     );
 }
 
@@ -137,6 +151,7 @@ export function fgsmAdversarialTraining(
  * Madry-style PGD adversarial training as a batchTransform (the PNI authors' setting: L∞ eps 8/255,
  * 7 steps of 0.01, random start, [0, 1]); adversarial examples against the true labels by default
  * ('predicted' by name). Loss 0.5·clean + 0.5·adversarial through the concatenated batch.
+ * Reads nothing back where the backend cannot (webgpu in Node): there the batch's range check is skipped.
  */
 export function pgdAdversarialTraining(
   model: LayersModel,
@@ -155,15 +170,10 @@ export function pgdAdversarialTraining(
   });
   let batchIndex = 0;
   return (batch) =>
-    mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) =>
-      pgd(classifier, x, {
-        eps,
-        steps,
-        stepSize,
-        norm,
-        randomStart,
-        labels: labels ?? 'predicted',
-        seed: seed + batchIndex++,
-      }),
-    );
+    mixWithAdversarial(classifier, batch, useTrueLabels, (x, labels) => {
+      const settings = { eps, steps, stepSize, norm, randomStart, seed: seed + batchIndex++ };
+      return backendReadsSync()
+        ? pgd(classifier, x, { ...settings, labels: labels ?? 'predicted' })
+        : pgdSteps(classifier, x, settings, labelsWithoutReads(classifier, x, labels));
+    });
 }

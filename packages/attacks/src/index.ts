@@ -77,5 +77,10 @@ export {
   tradesPerturb,
   tradesStep,
 } from './trades';
-export { type Renormalization, type UniformNoiseOptions, uniformNoise } from './uniform-noise';
+export {
+  type Renormalization,
+  type UniformNoiseOptions,
+  uniformNoise,
+  uniformNoiseAsync,
+} from './uniform-noise';
 export * from './v2/index';

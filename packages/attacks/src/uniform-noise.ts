@@ -1,7 +1,7 @@
 import { invalidArgument } from '@anl/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertInBounds, type Bounds, validateBounds } from './bounds';
+import { assertInBounds, assertInBoundsAsync, type Bounds, validateBounds } from './bounds';
 
 /**
  * How the noisy input is brought back into the bounds. The WM paper only says "renormalized to be
@@ -74,5 +74,13 @@ export function uniformNoise(x: Tensor, options: UniformNoiseOptions): Tensor {
   if (!(x instanceof tf.Tensor) || x.rank < 2) invalidArgument('x', 'a tfjs Tensor of shape [B, ...]', x);
   const checked = checkUniformNoiseOptions(options);
   assertInBounds(x, checked.bounds, 'x');
+  return applyUniformNoise(x, checked);
+}
+
+/** `uniformNoise` with an asynchronous bounds check: the same result on every backend, webgpu in Node included. */
+export async function uniformNoiseAsync(x: Tensor, options: UniformNoiseOptions): Promise<Tensor> {
+  if (!(x instanceof tf.Tensor) || x.rank < 2) invalidArgument('x', 'a tfjs Tensor of shape [B, ...]', x);
+  const checked = checkUniformNoiseOptions(options);
+  await assertInBoundsAsync(x, checked.bounds, 'x');
   return applyUniformNoise(x, checked);
 }

@@ -1,54 +1,17 @@
 // FGSM and PGD on the tfjs webgpu backend (Dawn in Node; SwiftShader in CI) give the cpu backend's results.
 import '@tensorflow/tfjs-backend-cpu';
-import { AnlError } from '@anl/core';
-import { enableWebGpu, findSwiftShader, type WebGpuInfo } from '@anl/tfjs/webgpu-node';
 import * as tf from '@tensorflow/tfjs-core';
-import { initializers, type LayersModel, layers, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startWebGpu, tinyConvNet, worstDifference } from '../test/webgpu';
 import { evaluateRobustness } from './evaluate-robustness';
 import { fgsm, fgsmAsync, fgsmSweepAsync } from './fgsm';
 import { classifierFromLayersModel } from './layers-model-classifier';
 import { pgdAsync } from './pgd';
+import { uniformNoise, uniformNoiseAsync } from './uniform-noise';
 
-/** Dawn on SwiftShader where Chromium ships it, else the system's driver; only a missing adapter skips. */
-async function startWebGpu(): Promise<{ info?: WebGpuInfo; skipReason?: string }> {
-  const driver = findSwiftShader() !== undefined ? 'swiftshader' : 'system';
-  try {
-    return { info: await enableWebGpu({ driver, setBackend: false }) };
-  } catch (e) {
-    if (e instanceof AnlError && e.code === 'UNSUPPORTED') {
-      const skipReason = `webgpu attack tests skipped: no WebGPU adapter on this machine (${e.message})`;
-      console.warn(skipReason);
-      return { skipReason };
-    }
-    throw e;
-  }
-}
-
-const gpu = await startWebGpu();
+const gpu = await startWebGpu('webgpu attack tests');
 afterAll(() => tf.setBackend('cpu'));
-
-/** conv(3x3, tanh) -> flatten -> dense(3, softmax), seeded: every backend builds the same weights. */
-function tinyNet(): LayersModel {
-  return sequential({
-    layers: [
-      layers.conv2d({
-        inputShape: [6, 6, 1],
-        filters: 2,
-        kernelSize: 3,
-        activation: 'tanh',
-        kernelInitializer: initializers.glorotUniform({ seed: 1 }),
-        biasInitializer: initializers.constant({ value: 0.05 }),
-      }),
-      layers.flatten(),
-      layers.dense({
-        units: 3,
-        activation: 'softmax',
-        kernelInitializer: initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-}
+const tinyNet = tinyConvNet;
 
 const SAMPLES = 8;
 const inputs = Float32Array.from({ length: SAMPLES * 36 }, (_, i) => 0.5 + 0.45 * Math.sin(i * 1.7));
@@ -73,12 +36,19 @@ async function attacksOn(backend: string) {
     labels,
   });
   const pgdSeeded = await pgdAsync(classifier, x, { eps: 0.1, steps: 3, stepSize: 0.04, seed: 5, labels: y });
+  const noisy = await uniformNoiseAsync(x, {
+    a: 0.3,
+    seed: 2,
+    bounds: [0, 1],
+    renormalize: 'per-image-minmax',
+  });
   const out = {
     gradient: await gradient.data(),
     fgsm: await fgsmX.data(),
     sweep: await Promise.all(sweep.map((t) => t.data())),
     pgdPlain: await pgdPlain.data(),
     pgdSeeded: await pgdSeeded.data(),
+    noisy: await noisy.data(),
     fgsmReport: await evaluateRobustness(
       classifier,
       { xs: x, labels: y },
@@ -90,18 +60,11 @@ async function attacksOn(backend: string) {
       { attack: 'pgd', epsilons: [0.1, 0.3], steps: 3, seed: 2 },
     ),
   };
-  tf.dispose([gradient, fgsmX, ...sweep, pgdPlain, pgdSeeded]);
+  tf.dispose([gradient, fgsmX, ...sweep, pgdPlain, pgdSeeded, noisy]);
   const leaked = tf.memory().numTensors - before;
   tf.dispose([x, y]);
   model.dispose();
   return { ...out, leaked };
-}
-
-function worstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(b.length).toBe(a.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }
 
 describe.skipIf(gpu.skipReason !== undefined)(
@@ -118,6 +81,14 @@ describe.skipIf(gpu.skipReason !== undefined)(
         expect(worstDifference(cpu.sweep[i], webgpu.sweep[i])).toBeLessThan(1e-5);
       expect(worstDifference(cpu.pgdPlain, webgpu.pgdPlain)).toBeLessThan(1e-5);
       expect(worstDifference(cpu.pgdSeeded, webgpu.pgdSeeded)).toBeLessThan(1e-5);
+      expect(worstDifference(cpu.noisy, webgpu.noisy)).toBeLessThan(1e-5);
+      // uniformNoiseAsync is uniformNoise with an asynchronous check (the cpu backend reads synchronously).
+      await tf.setBackend('cpu');
+      const x = tf.tensor4d(inputs, [SAMPLES, 6, 6, 1]);
+      const sync = uniformNoise(x, { a: 0.3, seed: 2, bounds: [0, 1], renormalize: 'per-image-minmax' });
+      expect(Array.from(await sync.data())).toEqual(Array.from(cpu.noisy));
+      expect(worstDifference(inputs, cpu.noisy)).toBeGreaterThan(0.01);
+      tf.dispose([x, sync]);
       // The attacks moved the inputs (the comparison is not between two copies of x).
       expect(worstDifference(inputs, cpu.fgsm)).toBeGreaterThan(0.09);
       expect(worstDifference(cpu.pgdPlain, cpu.pgdSeeded)).toBeGreaterThan(1e-3);

@@ -30,7 +30,11 @@ export const DATA_OPTIONS: OptionSpecs = {
   },
   'train-limit': { type: 'string', value: 'N', help: 'use the first N training images only' },
   'test-limit': { type: 'string', value: 'N', help: 'use the first N test images only' },
-  backend: { type: 'string', value: 'NAME', help: 'wasm or cpu (default: the faster, by a short probe)' },
+  backend: {
+    type: 'string',
+    value: 'NAME',
+    help: 'wasm, cpu or webgpu (default: the fastest, by a short probe; webgpu needs the optional webgpu and @tensorflow/tfjs-backend-webgpu packages, ANL_WEBGPU_DRIVER=swiftshader for the software GPU)',
+  },
 };
 
 /** Writes a line to stderr (progress, logs: stdout is kept for results). */

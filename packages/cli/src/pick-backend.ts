@@ -1,74 +1,113 @@
-// Picks the fastest tfjs backend that can train LeNet-5 here: times a few training steps on each
-// candidate (wasm with @anl/tfjs/wasm-training's kernels, cpu with its faster weight gradient) and
-// keeps the quicker one. A backend that fails to start or to train is skipped.
-import { lenet5 } from '@anl/models';
+// Picks the fastest tfjs backend that can train LeNet-5 here with @anl/tfjs's probe: a few timed training
+// steps on wasm (with @anl/tfjs/wasm-training's kernels), cpu (with its faster weight gradient) and
+// webgpu (Dawn, when the optional `webgpu` and `@tensorflow/tfjs-backend-webgpu` packages are
+// installed). webgpu is chosen only when it is faster than wasm: a software GPU (SwiftShader) is
+// reported but never timed or chosen. A backend that fails to start is skipped with its reason.
+import { AnlError } from '@anl/core';
 import { enableWasmTraining, registerCpuTrainingKernels } from '@anl/tfjs/wasm-training';
 import * as tf from '@tensorflow/tfjs';
 
-export type BackendName = 'wasm' | 'cpu';
+export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
-/** One candidate's probe: ms per LeNet-5 training step, or why it failed; no time when forced. */
+/** One candidate's probe: ms per LeNet-5 training step, or why it failed; no time when forced or not timed. */
 export interface BackendProbe {
   name: BackendName;
   msPerStep?: number;
   error?: string;
+  /** What webgpu runs on (the adapter), "(software)" for a CPU implementation of Vulkan. */
+  detail?: string;
 }
 
-async function activate(name: BackendName): Promise<void> {
+/**
+ * The Vulkan driver Dawn uses: the system's (GPU drivers) unless ANL_WEBGPU_DRIVER=swiftshader picks
+ * the SwiftShader CPU driver that Chromium ships (CI and machines without a GPU: exact but slow).
+ */
+export function webGpuDriver(): 'system' | 'swiftshader' {
+  const value = process.env.ANL_WEBGPU_DRIVER;
+  if (value === undefined || value === '' || value === 'system') return 'system';
+  if (value === 'swiftshader') return 'swiftshader';
+  throw new AnlError(
+    'INVALID_ARGUMENT',
+    `ANL_WEBGPU_DRIVER must be 'system' or 'swiftshader', got '${value}'`,
+    {
+      argument: 'ANL_WEBGPU_DRIVER',
+    },
+  );
+}
+
+async function activate(name: BackendName): Promise<string | undefined> {
   if (name === 'wasm') {
     await enableWasmTraining();
+  } else if (name === 'webgpu') {
+    // Loaded only here: Dawn and the tfjs webgpu backend are optional peers (a typed error says which is missing).
+    const { enableWebGpu } = await import('@anl/tfjs/webgpu-node');
+    const driver = webGpuDriver();
+    let info: Awaited<ReturnType<typeof enableWebGpu>>;
+    try {
+      info = await enableWebGpu({ driver });
+    } catch (error) {
+      if (!(error instanceof AnlError) || error.code !== 'UNSUPPORTED' || driver !== 'system') throw error;
+      throw new AnlError(
+        'UNSUPPORTED',
+        `${error.message} From the command line: ANL_WEBGPU_DRIVER=swiftshader anl ... --backend webgpu.`,
+        { argument: '--backend', cause: error },
+      );
+    }
+    return `${info.description || info.device || info.vendor}${info.software ? ' (software)' : ''}`;
   } else {
     if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to start');
     registerCpuTrainingKernels();
   }
+  return undefined;
 }
 
-/** Milliseconds per training step of LeNet-5 at `batch` (after one warm-up step). */
-async function timeSteps(batch: number, steps: number): Promise<number> {
-  const model = lenet5({ seed: 0, noise: false });
-  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
-  const xs = tf.randomUniform([batch, 28, 28, 1]);
-  const ys = tf.oneHot(tf.zeros([batch], 'int32') as tf.Tensor1D, 10);
-  try {
-    await model.trainOnBatch(xs, ys);
-    const started = performance.now();
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
-    return (performance.now() - started) / steps;
-  } finally {
-    tf.dispose([xs, ys]);
-    model.dispose();
-  }
-}
-
-/** `forced`: 'wasm' or 'cpu' to skip the probe. Returns the chosen backend (now active) and the probe. */
+/**
+ * `forced`: activate that backend (its own typed error when it cannot start), no probe. Otherwise
+ * @anl/tfjs's `probeTrainingBackends` over wasm, cpu and webgpu picks the fastest (now active).
+ */
 export async function pickBackend(
   forced?: BackendName,
 ): Promise<{ backend: BackendName; probe: BackendProbe[] }> {
-  const candidates: readonly BackendName[] = forced ? [forced] : ['wasm', 'cpu'];
-  const probe: BackendProbe[] = [];
-  for (const name of candidates) {
-    try {
-      await activate(name);
-      probe.push({ name, msPerStep: forced ? undefined : await timeSteps(64, 2) });
-    } catch (error) {
-      probe.push({ name, error: error instanceof Error ? error.message : String(error) });
-    }
+  if (forced !== undefined) {
+    const detail = await activate(forced);
+    return { backend: forced, probe: [{ name: forced, ...(detail === undefined ? {} : { detail }) }] };
   }
-  const working = probe.filter((p) => p.error === undefined);
-  if (working.length === 0) throw new Error(`no tfjs backend could train here: ${JSON.stringify(probe)}`);
-  const best = working.reduce((a, b) => ((b.msPerStep ?? 0) < (a.msPerStep ?? 0) ? b : a));
-  await activate(best.name);
-  return { backend: best.name, probe };
+  registerCpuTrainingKernels(); // the probe's cpu steps use the faster weight gradient, as training will
+  const { hasSystemVulkanLoader, probeTrainingBackends } = await import('@anl/tfjs/webgpu-node');
+  type Timing = Awaited<ReturnType<typeof probeTrainingBackends>>['results'][number];
+  const driver = webGpuDriver();
+  // Dawn needs a Vulkan loader on Linux; without one it would only print a warning and find no adapter.
+  const noLoader = process.platform === 'linux' && driver === 'system' && !hasSystemVulkanLoader();
+  const { chosen, results } = await probeTrainingBackends({
+    candidates: noLoader ? ['wasm', 'cpu'] : ['wasm', 'cpu', 'webgpu'],
+    steps: 2,
+    warmup: 1,
+    webgpu: { driver },
+  });
+  const skipped: Timing[] = noLoader
+    ? [{ backend: 'webgpu', available: false, detail: 'no Vulkan loader (libvulkan.so.1)' }]
+    : [];
+  const probe: BackendProbe[] = [...results, ...skipped].map((r) => ({
+    name: r.backend,
+    ...(r.msPerStep === undefined ? {} : { msPerStep: r.msPerStep }),
+    ...(r.available ? {} : { error: r.detail ?? 'unavailable' }),
+    ...(r.available && r.detail !== undefined ? { detail: r.detail } : {}),
+  }));
+  if (!results.some((r) => r.available)) {
+    throw new Error(`no tfjs backend could train here: ${JSON.stringify(probe)}`);
+  }
+  if (chosen === 'cpu') registerCpuTrainingKernels();
+  return { backend: chosen, probe };
 }
 
-/** "wasm 31 ms/step, cpu 58 ms/step" for the log line. */
+/** "wasm 31 ms/step, cpu 58 ms/step, webgpu SwiftShader (software, not timed)" for the log line. */
 export function describeProbe(probe: readonly BackendProbe[]): string {
   return probe
     .map((p) =>
       p.error
-        ? `${p.name} failed (${p.error})`
+        ? `${p.name} unavailable (${p.error.split('. ')[0]})`
         : p.msPerStep === undefined
-          ? `${p.name} (forced)`
+          ? `${p.name}${p.detail ? ` on ${p.detail}` : ''} (not timed)`
           : `${p.name} ${p.msPerStep.toFixed(0)} ms/step`,
     )
     .join(', ');

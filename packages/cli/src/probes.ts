@@ -20,15 +20,19 @@ export function noiseLayerNames(model: LayersModel): string[] {
  * Standard deviation of every noise layer's activations h_t over all elements of `probe` (a fixed
  * batch of test images), in inference mode. Returns one number per noise layer, in model order.
  */
-export function activationStds(model: LayersModel, probe: tf.Tensor): number[] {
+export async function activationStds(model: LayersModel, probe: tf.Tensor): Promise<number[]> {
   const layers = findNoiseLayers(model);
   if (layers.length === 0) return [];
   const tap = tapModel(model, layers);
-  return tf.tidy(() => {
+  // Read asynchronously: the webgpu backend in Node has no synchronous reads.
+  const variances = tf.tidy(() => {
     const out = tap.predict(probe);
     const list = Array.isArray(out) ? out : [out];
-    return list.map((h) => Math.sqrt(tf.moments(h).variance.dataSync()[0]));
+    return tf.stack(list.map((h) => tf.moments(h).variance));
   });
+  const values = await variances.data();
+  variances.dispose();
+  return Array.from(values, (v) => Math.sqrt(v));
 }
 
 export interface FeatureMaps {
@@ -43,25 +47,25 @@ export interface FeatureMaps {
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** Fig. 3: the first convolution's output for one image through a sigmoid (at most `maxChannels`). */
-export function firstLayerFeatureMaps(
+export async function firstLayerFeatureMaps(
   model: LayersModel,
   image: tf.Tensor,
   label: number,
   maxChannels = 8,
-): FeatureMaps | undefined {
+): Promise<FeatureMaps | undefined> {
   const conv = model.layers.find((l) => l.getClassName() === 'Conv2D');
   if (conv === undefined) return undefined;
   const tap = tapModel(model, [conv]);
-  return tf.tidy(() => {
-    const out = tf.sigmoid(tap.predict(image) as tf.Tensor4D).arraySync() as number[][][][];
-    const [, , , channels] = (tap.outputs[0].shape as number[]).map((d) => d ?? 0);
-    const maps: number[][][] = [];
-    for (let c = 0; c < Math.min(channels, maxChannels); c++) {
-      maps.push(out[0].map((row) => row.map((px) => round3(px[c]))));
-    }
-    const img = (image.arraySync() as number[][][][])[0].map((row) => row.map((px) => round3(px[0])));
-    return { layer: conv.name, image: img, label, maps };
-  });
+  const activated = tf.tidy(() => tf.sigmoid(tap.predict(image) as tf.Tensor4D));
+  const out = (await activated.array()) as number[][][][];
+  activated.dispose();
+  const [, , , channels] = (tap.outputs[0].shape as number[]).map((d) => d ?? 0);
+  const maps: number[][][] = [];
+  for (let c = 0; c < Math.min(channels, maxChannels); c++) {
+    maps.push(out[0].map((row) => row.map((px) => round3(px[c]))));
+  }
+  const img = ((await image.array()) as number[][][][])[0].map((row) => row.map((px) => round3(px[0])));
+  return { layer: conv.name, image: img, label, maps };
 }
 
 export interface GradientSimilarity {
@@ -79,12 +83,12 @@ export interface GradientSimilarity {
  * The gradient is taken by adding a zero tensor at the noise layer (its injector hook), so the model
  * runs in training mode for this pass: exact for models without BatchNorm or dropout (LeNet-5).
  */
-export function gradientSimilarity(
+export async function gradientSimilarity(
   model: LayersModel,
   xs: tf.Tensor,
   labels: Int32Array,
   numClasses: number,
-): GradientSimilarity | undefined {
+): Promise<GradientSimilarity | undefined> {
   const noise = findNoiseLayers(model);
   if (noise.length === 0) return undefined;
   const target = noise[0];
@@ -102,8 +106,10 @@ export function gradientSimilarity(
     const norms = tf.maximum(tf.norm(g, 2, 1, true), 1e-30);
     return tf.div(g, norms);
   });
-  const sims = tf.tidy(() => tf.matMul(unit, unit, false, true).arraySync() as number[][]);
+  const product = tf.tidy(() => tf.matMul(unit, unit, false, true));
   unit.dispose();
+  const sims = (await product.array()) as number[][];
+  product.dispose();
   const sum = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const count = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < n; i++) {

@@ -46,15 +46,18 @@ export interface CellResult {
   })[];
 }
 
-/** Test error of `model` on `data.test` in chunks (inference mode: noise layers are the identity). */
-export function testError(model: tf.LayersModel, xs: tf.Tensor, labels: Int32Array): number {
+/**
+ * Test error of `model` on `data.test` in chunks (inference mode: noise layers are the identity). Reads
+ * asynchronously: the webgpu backend in Node has no synchronous reads.
+ */
+export async function testError(model: tf.LayersModel, xs: tf.Tensor, labels: Int32Array): Promise<number> {
   let wrong = 0;
   const n = labels.length;
   for (let start = 0; start < n; start += 500) {
     const size = Math.min(500, n - start);
-    const predicted = tf.tidy(() =>
-      tf.argMax(model.predict(tf.slice(xs, start, size)) as tf.Tensor, 1).dataSync(),
-    );
+    const classes = tf.tidy(() => tf.argMax(model.predict(tf.slice(xs, start, size)) as tf.Tensor, 1));
+    const predicted = await classes.data();
+    classes.dispose();
     for (let i = 0; i < size; i++) if (predicted[i] !== labels[start + i]) wrong++;
   }
   return wrong / n;
@@ -90,7 +93,7 @@ export async function runCell(
   const probeSize = Math.min(256, nTest);
   const probe = tf.slice(data.test.xs, 0, probeSize);
   const layers = noiseLayerNames(model);
-  const perEpoch = [{ epoch: 0, std: activationStds(model, probe) }];
+  const perEpoch = [{ epoch: 0, std: await activationStds(model, probe) }];
   const epochs: EpochRecord[] = [];
   const batches = Math.ceil(nTrain / spec.batch);
   const optimizer =
@@ -112,8 +115,8 @@ export async function runCell(
           bar = createProgressBar({ label: `${label} epoch ${epoch + 1}/${spec.epochs}`, total: batches });
         },
         onBatchEnd: (batch, logs) => bar.update(batch + 1, `loss ${(logs?.loss ?? Number.NaN).toFixed(3)}`),
-        onEpochEnd: (epoch, logs) => {
-          const error = testError(model, data.test.xs, data.test.labels);
+        onEpochEnd: async (epoch, logs) => {
+          const error = await testError(model, data.test.xs, data.test.labels);
           const seconds = bar.finish(
             `loss ${(logs?.loss ?? Number.NaN).toFixed(3)} test err ${(100 * error).toFixed(2)}%`,
           );
@@ -126,21 +129,21 @@ export async function runCell(
             eps: 0,
             seconds,
           });
-          perEpoch.push({ epoch: epoch + 1, std: activationStds(model, probe) });
+          perEpoch.push({ epoch: epoch + 1, std: await activationStds(model, probe) });
         },
       },
     });
     history.history.eps.forEach((e, i) => {
       if (epochs[i]) epochs[i].eps = e;
     });
-    const error = testError(model, data.test.xs, data.test.labels);
+    const error = await testError(model, data.test.xs, data.test.labels);
     const figureIndex = 0;
     const image = tf.slice(data.test.xs, figureIndex, 1);
-    const featureMaps = firstLayerFeatureMaps(model, image, data.test.labels[figureIndex]);
+    const featureMaps = await firstLayerFeatureMaps(model, image, data.test.labels[figureIndex]);
     image.dispose();
     const simIndices = balancedIndices(data.test.labels, data.numClasses, 20);
     const simXs = tf.gather(data.test.xs, simIndices);
-    const similarity = gradientSimilarity(
+    const similarity = await gradientSimilarity(
       model,
       simXs,
       Int32Array.from(simIndices.map((i) => data.test.labels[i])),

@@ -60,20 +60,20 @@ describe('probes for the report figures', () => {
   });
   afterAll(() => model.dispose());
 
-  it('activation std per noise layer is the std of h over every element of the probe batch', () => {
+  it('activation std per noise layer is the std of h over every element of the probe batch', async () => {
     const values = XS.flatMap(hidden);
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
     const xs = tf.tensor2d(XS);
     const before = tf.memory().numTensors;
-    const stds = activationStds(model, xs);
+    const stds = await activationStds(model, xs);
     expect(tf.memory().numTensors).toBe(before);
     expect(stds).toHaveLength(1);
     expect(stds[0]).toBeCloseTo(std, 5);
     xs.dispose();
   });
 
-  it('gradient similarity averages Eq. 5 over class pairs without the diagonal, from per-sample gradients', () => {
+  it('gradient similarity averages Eq. 5 over class pairs without the diagonal, from per-sample gradients', async () => {
     const grads = XS.map((x, i) => handGradient(x, LABELS[i]));
     const expected = [0, 1].map((a) =>
       [0, 1].map((b) => {
@@ -90,7 +90,7 @@ describe('probes for the report figures', () => {
     );
     const xs = tf.tensor2d(XS);
     const before = tf.memory().numTensors;
-    const result = gradientSimilarity(model, xs, Int32Array.from(LABELS), 2);
+    const result = await gradientSimilarity(model, xs, Int32Array.from(LABELS), 2);
     expect(tf.memory().numTensors).toBe(before);
     xs.dispose();
     expect(result?.layer).toBe('noise_h');

@@ -15,6 +15,7 @@ import {
   rowsWhere,
   successOf,
 } from './attack-run';
+import type { ReadMode } from './classifier-reads';
 import { lossFunction } from './descent-attack';
 import { eotDraws, eotGradient, integerSetting, positiveSetting } from './eot';
 import type { AttackLoss } from './losses';
@@ -79,21 +80,40 @@ export class ApgdAttack implements Attack {
     this.name = this.targetClasses > 0 ? `APGD-T-${loss}` : `APGD-${loss}`;
   }
 
-  async run<T>(
+  run<T>(
     classifier: AttackClassifier<T>,
     x: T,
     labels: AttackLabels,
     options: AttackRunOptions,
   ): Promise<AttackResult<T>> {
-    const run = await checkRun(classifier, x, labels, options, false);
+    return this.runWith(classifier, x, labels, options, 'sync');
+  }
+
+  runAsync<T>(
+    classifier: AttackClassifier<T>,
+    x: T,
+    labels: AttackLabels,
+    options: AttackRunOptions,
+  ): Promise<AttackResult<T>> {
+    return this.runWith(classifier, x, labels, options, 'async');
+  }
+
+  private async runWith<T>(
+    classifier: AttackClassifier<T>,
+    x: T,
+    labels: AttackLabels,
+    options: AttackRunOptions,
+    mode: ReadMode,
+  ): Promise<AttackResult<T>> {
+    const run = await checkRun(classifier, x, labels, options, false, mode);
     const draws = eotDraws(this.eotSetting, classifier);
-    const cleanLogits = logitsOf(run, x);
+    const cleanLogits = await logitsOf(run, x);
     const clean = successOf(run, cleanLogits);
     const results: EpsilonResult<T>[] = [];
     try {
       for (let k = 0; k < run.epsilons.length; k++) {
         const rng = createRng(this.seed + 7919 * k);
-        results.push(this.attackOne(run, x, cleanLogits, clean, run.epsilons[k], draws, rng));
+        results.push(await this.attackOne(run, x, cleanLogits, clean, run.epsilons[k], draws, rng));
       }
     } catch (error) {
       run.ops.dispose(results.map((r) => r.adversarial));
@@ -102,7 +122,7 @@ export class ApgdAttack implements Attack {
     return { attack: this.name, cleanAccuracy: fractionZero(clean), results };
   }
 
-  private attackOne<T>(
+  private async attackOne<T>(
     run: CheckedRun<T>,
     x: T,
     cleanLogits: Float32Array,
@@ -110,7 +130,7 @@ export class ApgdAttack implements Attack {
     eps: number,
     draws: number,
     rng: Rng,
-  ): EpsilonResult<T> {
+  ): Promise<EpsilonResult<T>> {
     const { ops } = run;
     const c = run.classifier.numClasses;
     const success = Uint8Array.from(clean);
@@ -131,7 +151,7 @@ export class ApgdAttack implements Attack {
           if (sub === undefined) break;
           const xs = ops.gatherRows(x, rows);
           try {
-            const found = this.singleRun(sub, xs, eps, draws, rng);
+            const found = await this.singleRun(sub, xs, eps, draws, rng);
             try {
               // Every attacked row takes this run's point: adversarial where fooled, else its best-loss point.
               const all = Int32Array.from(rows, (_, k) => k);
@@ -187,13 +207,13 @@ export class ApgdAttack implements Attack {
   }
 
   /** One APGD run on a sub-batch; returns the adversarial points (the best-loss point where none was found). */
-  private singleRun<T>(
+  private async singleRun<T>(
     run: CheckedRun<T> & { lossTargets?: Int32Array },
     x: T,
     eps: number,
     draws: number,
     rng: Rng,
-  ): { adversarial: T; success: Uint8Array } {
+  ): Promise<{ adversarial: T; success: Uint8Array }> {
     const { ops } = run;
     const [lo, hi] = run.classifier.bounds;
     const c = run.classifier.numClasses;
@@ -209,7 +229,7 @@ export class ApgdAttack implements Attack {
       const t = this.ball.normalise(ops, ops.randomNormal(run.shape, 0, 1, rng.nextUint32()));
       return clipBall(ops.add(x, ops.scale(t, eps)));
     });
-    let first = eotGradient(run, xAdv, w, draws);
+    let first = await eotGradient(run, xAdv, w, draws);
     let grad = first.gradient;
     let xOld = copyOf(run, xAdv);
     let xBest = copyOf(run, xAdv);
@@ -239,7 +259,7 @@ export class ApgdAttack implements Attack {
         ops.dispose(xOld);
         xOld = previous;
         ops.dispose(grad);
-        first = eotGradient(run, xAdv, w, draws);
+        first = await eotGradient(run, xAdv, w, draws);
         grad = first.gradient;
         const fooled = successOf(run, first.logits);
         const fresh = rowsWhere(fooled);

@@ -7,6 +7,12 @@ import type { Bounds } from '../bounds';
  */
 export type OutputGradient = (logits: Float32Array) => Float32Array;
 
+/** What `gradient` returns: the logits of the pass and dL/dx (same shape as x, the caller's). */
+export interface ClassifierGradient<T> {
+  logits: Float32Array;
+  gradient: T;
+}
+
 /**
  * What every attack object needs from a model, over any `TensorOpsV1` backend (tfjs, the Float32Array
  * reference, ...). Attacks never call a framework directly: they move `x` with `ops` and ask the
@@ -31,5 +37,17 @@ export interface AttackClassifier<T> {
    * L = Σ_{i,c} w[i,c]·logits[i,c], where w = outputGradient(logits of that same pass).
    * Returns those logits and dL/dx (same shape as x).
    */
-  gradient(x: T, outputGradient: OutputGradient): { logits: Float32Array; gradient: T };
+  gradient(x: T, outputGradient: OutputGradient): ClassifierGradient<T>;
+  /**
+   * Optional: `logits` with an asynchronous read, for backends that cannot read device memory
+   * synchronously (the tfjs webgpu backend in Node). Used by `Attack.runAsync`.
+   */
+  logitsAsync?(x: T): Promise<Float32Array>;
+  /** Optional: `gradient` with an asynchronous read of the logits (see `logitsAsync`). */
+  gradientAsync?(x: T, outputGradient: OutputGradient): Promise<ClassifierGradient<T>>;
+  /**
+   * Optional: false while `logits`/`gradient` cannot run (the active backend has no synchronous
+   * reads); `Attack.run` then takes the async members. Absent means true.
+   */
+  readsSync?(): boolean;
 }

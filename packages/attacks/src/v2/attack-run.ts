@@ -1,6 +1,7 @@
 import { AnlError, invalidArgument, type TensorOpsV1 } from '@anl/core';
 import { validateBounds } from '../bounds';
-import type { AttackClassifier, OutputGradient } from './attack-classifier';
+import type { AttackClassifier, ClassifierGradient, OutputGradient } from './attack-classifier';
+import { type ClassifierReads, classifierReads, type ReadMode } from './classifier-reads';
 import { argmaxRows } from './losses';
 
 /** True labels (class indices), or the model's own predictions, asked for by name. */
@@ -34,7 +35,21 @@ export interface AttackResult<T> {
 /** A configured attack: settings at construction, data at `run` (foolbox's design). */
 export interface Attack {
   readonly name: string;
+  /**
+   * Runs through the classifier's synchronous `logits`/`gradient` (its async members where it says it
+   * cannot read synchronously now).
+   */
   run<T>(
+    classifier: AttackClassifier<T>,
+    x: T,
+    labels: AttackLabels,
+    options: AttackRunOptions,
+  ): Promise<AttackResult<T>>;
+  /**
+   * The same attack through `logitsAsync`/`gradientAsync` (the tfjs webgpu backend in Node): the same
+   * algorithm, the same random draws. Optional for attacks written outside this package.
+   */
+  runAsync?<T>(
     classifier: AttackClassifier<T>,
     x: T,
     labels: AttackLabels,
@@ -45,6 +60,8 @@ export interface Attack {
 /** Everything `run` checked, on the host. */
 export interface CheckedRun<T> {
   classifier: AttackClassifier<T>;
+  /** The classifier's reads for this run's mode. */
+  reads: ClassifierReads<T>;
   ops: TensorOpsV1<T>;
   shape: number[];
   batch: number;
@@ -108,17 +125,17 @@ export function checkedLogits(logits: Float32Array, expected: number): Float32Ar
 }
 
 /** Host logits of x, checked. */
-export function logitsOf<T>(run: CheckedRun<T>, x: T): Float32Array {
-  return checkedLogits(run.classifier.logits(x), run.ops.shape(x)[0] * run.classifier.numClasses);
+export async function logitsOf<T>(run: CheckedRun<T>, x: T): Promise<Float32Array> {
+  return checkedLogits(await run.reads.logits(x), run.ops.shape(x)[0] * run.classifier.numClasses);
 }
 
 /** One gradient call, logits checked. */
-export function gradientOf<T>(
+export async function gradientOf<T>(
   run: CheckedRun<T>,
   x: T,
   w: OutputGradient,
-): { logits: Float32Array; gradient: T } {
-  const out = run.classifier.gradient(x, w);
+): Promise<ClassifierGradient<T>> {
+  const out = await run.reads.gradient(x, w);
   try {
     checkedLogits(out.logits, run.ops.shape(x)[0] * run.classifier.numClasses);
   } catch (error) {
@@ -130,7 +147,7 @@ export function gradientOf<T>(
 
 /**
  * Checks classifier, x, labels and options before anything runs; x must lie in the bounds.
- * 'predicted' labels are the classifier's argmax on x.
+ * 'predicted' labels are the classifier's argmax on x. `mode` picks the classifier's reads.
  */
 export async function checkRun<T>(
   classifier: AttackClassifier<T>,
@@ -138,6 +155,7 @@ export async function checkRun<T>(
   labels: AttackLabels,
   options: AttackRunOptions,
   targeted: boolean,
+  mode: ReadMode,
 ): Promise<CheckedRun<T>> {
   if (
     classifier == null ||
@@ -200,8 +218,18 @@ export async function checkRun<T>(
   } else if (options.targets !== undefined) {
     invalidArgument('options.targets', 'absent for an untargeted attack', options.targets);
   }
-  const run: CheckedRun<T> = { classifier, ops, shape, batch, labels: new Int32Array(0), targets, epsilons };
-  if (labels === 'predicted') run.labels = argmaxRows(logitsOf(run, x), c);
+  const reads = classifierReads(classifier, mode);
+  const run: CheckedRun<T> = {
+    classifier,
+    reads,
+    ops,
+    shape,
+    batch,
+    labels: new Int32Array(0),
+    targets,
+    epsilons,
+  };
+  if (labels === 'predicted') run.labels = argmaxRows(await logitsOf(run, x), c);
   else run.labels = classIndices(labels, batch, c, 'labels');
   return run;
 }

@@ -11,6 +11,7 @@ import {
   rowsWhere,
   successOf,
 } from './attack-run';
+import type { ReadMode } from './classifier-reads';
 import { integerSetting } from './eot';
 import { SquareAttack } from './square';
 
@@ -79,13 +80,37 @@ export function autoAttackSequence(numClasses: number, options: AutoAttackOption
 
 /**
  * AutoAttack (Croce & Hein, ICML 2020): the attacks of a version in sequence, each on the inputs
- * still classified correctly, reporting robust accuracy after each and overall.
+ * still classified correctly, reporting robust accuracy after each and overall. Reads through the
+ * classifier's synchronous members (its async ones where it says it cannot read synchronously now).
  */
-export async function autoAttack<T>(
+export function autoAttack<T>(
   classifier: AttackClassifier<T>,
   x: T,
   labels: AttackLabels,
   options: AutoAttackOptions,
+): Promise<AutoAttackResult<T>> {
+  return autoAttackWith(classifier, x, labels, options, 'sync');
+}
+
+/**
+ * `autoAttack` through the classifier's `logitsAsync`/`gradientAsync` (the tfjs webgpu backend in
+ * Node): the same attacks, the same random draws.
+ */
+export function autoAttackAsync<T>(
+  classifier: AttackClassifier<T>,
+  x: T,
+  labels: AttackLabels,
+  options: AutoAttackOptions,
+): Promise<AutoAttackResult<T>> {
+  return autoAttackWith(classifier, x, labels, options, 'async');
+}
+
+async function autoAttackWith<T>(
+  classifier: AttackClassifier<T>,
+  x: T,
+  labels: AttackLabels,
+  options: AutoAttackOptions,
+  mode: ReadMode,
 ): Promise<AutoAttackResult<T>> {
   if (options == null || typeof options !== 'object')
     invalidArgument('options', 'an object { norm, eps }', options);
@@ -99,14 +124,14 @@ export async function autoAttack<T>(
   for (const key of ['steps', 'targetClasses', 'queries', 'eot'] as const) {
     if (options[key] !== undefined) integerSetting(options[key], `options.${key}`, 1);
   }
-  const run = await checkRun(classifier, x, labels, { epsilons: [eps] }, false);
+  const run = await checkRun(classifier, x, labels, { epsilons: [eps] }, false, mode);
   if (classifier.numClasses < 3 && version === 'standard') {
     throw new AnlError('UNSUPPORTED', 'AutoAttack standard needs at least 3 classes (DLR loss)', {
       argument: 'classifier',
     });
   }
   const { ops } = run;
-  const success = successOf(run, logitsOf(run, x));
+  const success = successOf(run, await logitsOf(run, x));
   const cleanAccuracy = fractionZero(success);
   let adversarial = copyOf(run, x);
   const stages: AutoAttackStage[] = [];
@@ -118,12 +143,11 @@ export async function autoAttack<T>(
       if (rows.length > 0) {
         const xs = ops.gatherRows(x, rows);
         try {
-          const result = await attack.run(
-            classifier,
-            xs,
-            Array.from(rows, (i) => run.labels[i]),
-            { epsilons: [eps] },
-          );
+          const rowLabels = Array.from(rows, (i) => run.labels[i]);
+          const result =
+            mode === 'async' && attack.runAsync !== undefined
+              ? await attack.runAsync(classifier, xs, rowLabels, { epsilons: [eps] })
+              : await attack.run(classifier, xs, rowLabels, { epsilons: [eps] });
           const { adversarial: found, success: fooledMask } = result.results[0];
           try {
             const fooled = rowsWhere(fooledMask);

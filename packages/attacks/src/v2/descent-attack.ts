@@ -14,6 +14,7 @@ import {
   rowsWhere,
   successOf,
 } from './attack-run';
+import type { ReadMode } from './classifier-reads';
 import { booleanSetting, eotDraws, eotGradient, integerSetting, positiveSetting } from './eot';
 import { type AttackLoss, crossEntropyLoss, dlrLoss } from './losses';
 import { type NormBall, normBall } from './norm-ball';
@@ -89,19 +90,38 @@ export class DescentAttack implements Attack {
     return this.ball.project(run.ops, x, xAdv, eps);
   }
 
-  async run<T>(
+  run<T>(
     classifier: AttackClassifier<T>,
     x: T,
     labels: AttackLabels,
     options: AttackRunOptions,
   ): Promise<AttackResult<T>> {
-    const run = await checkRun(classifier, x, labels, options, this.targeted);
+    return this.runWith(classifier, x, labels, options, 'sync');
+  }
+
+  runAsync<T>(
+    classifier: AttackClassifier<T>,
+    x: T,
+    labels: AttackLabels,
+    options: AttackRunOptions,
+  ): Promise<AttackResult<T>> {
+    return this.runWith(classifier, x, labels, options, 'async');
+  }
+
+  private async runWith<T>(
+    classifier: AttackClassifier<T>,
+    x: T,
+    labels: AttackLabels,
+    options: AttackRunOptions,
+    mode: ReadMode,
+  ): Promise<AttackResult<T>> {
+    const run = await checkRun(classifier, x, labels, options, this.targeted, mode);
     const draws = eotDraws(this.eotSetting, classifier);
-    const clean = successOf({ ...run, targets: undefined }, logitsOf(run, x));
+    const clean = successOf({ ...run, targets: undefined }, await logitsOf(run, x));
     const results: EpsilonResult<T>[] = [];
     try {
       for (let k = 0; k < run.epsilons.length; k++) {
-        results.push(this.attackOne(run, x, run.epsilons[k], draws, createRng(this.seed + 7919 * k)));
+        results.push(await this.attackOne(run, x, run.epsilons[k], draws, createRng(this.seed + 7919 * k)));
       }
     } catch (error) {
       run.ops.dispose(results.map((r) => r.adversarial));
@@ -110,7 +130,13 @@ export class DescentAttack implements Attack {
     return { attack: this.name, cleanAccuracy: fractionZero(clean), results };
   }
 
-  private attackOne<T>(run: CheckedRun<T>, x: T, eps: number, draws: number, rng: Rng): EpsilonResult<T> {
+  private async attackOne<T>(
+    run: CheckedRun<T>,
+    x: T,
+    eps: number,
+    draws: number,
+    rng: Rng,
+  ): Promise<EpsilonResult<T>> {
     const { ops, classifier } = run;
     const [lo, hi] = classifier.bounds;
     const c = classifier.numClasses;
@@ -130,7 +156,7 @@ export class DescentAttack implements Attack {
     };
     try {
       for (let s = 0; s < this.steps; s++) {
-        const { logits, gradient } = eotGradient(run, xAdv, w, draws);
+        const { logits, gradient } = await eotGradient(run, xAdv, w, draws);
         try {
           record(logits);
           const previous = xAdv;
@@ -143,7 +169,7 @@ export class DescentAttack implements Attack {
           ops.dispose(gradient);
         }
       }
-      record(logitsOf(run, xAdv));
+      record(await logitsOf(run, xAdv));
       const adversarial = ops.scatterRows(xAdv, rowsWhere(success), found, rowsWhere(success));
       return { eps, adversarial, success, robustAccuracy: fractionZero(success) };
     } finally {

@@ -1,5 +1,5 @@
 import { AnlError, invalidArgument } from '@anl/core';
-import type { AttackClassifier, OutputGradient } from './attack-classifier';
+import type { AttackClassifier, ClassifierGradient, OutputGradient } from './attack-classifier';
 import { type CheckedRun, gradientOf } from './attack-run';
 
 /**
@@ -7,19 +7,25 @@ import { type CheckedRun, gradientOf } from './attack-run';
  * forward passes, each with its own noise draw and the loss weight of its own logits. Logits returned
  * are the mean over the draws. With draws = 1 it is the plain gradient.
  */
-export function eotGradient<T>(
+export async function eotGradient<T>(
   run: CheckedRun<T>,
   x: T,
   w: OutputGradient,
   draws: number,
-): { logits: Float32Array; gradient: T } {
+): Promise<ClassifierGradient<T>> {
   const ops = run.ops;
-  let first = gradientOf(run, x, w);
+  let first = await gradientOf(run, x, w);
   if (draws === 1) return first;
   const logits = Float32Array.from(first.logits);
   let sum = first.gradient;
   for (let d = 1; d < draws; d++) {
-    const next = gradientOf(run, x, w);
+    let next: ClassifierGradient<T>;
+    try {
+      next = await gradientOf(run, x, w);
+    } catch (error) {
+      ops.dispose(sum);
+      throw error;
+    }
     for (let i = 0; i < logits.length; i++) logits[i] += next.logits[i];
     const added = ops.add(sum, next.gradient);
     ops.dispose([sum, next.gradient]);

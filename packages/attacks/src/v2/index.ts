@@ -1,11 +1,12 @@
 export { ApgdAttack, type ApgdSettings } from './apgd';
-export type { AttackClassifier, OutputGradient } from './attack-classifier';
+export type { AttackClassifier, ClassifierGradient, OutputGradient } from './attack-classifier';
 export type { Attack, AttackLabels, AttackResult, AttackRunOptions, EpsilonResult } from './attack-run';
 export {
   type AutoAttackOptions,
   type AutoAttackResult,
   type AutoAttackStage,
   autoAttack,
+  autoAttackAsync,
   autoAttackSequence,
 } from './auto-attack';
 export { DescentAttack, type DescentSettings } from './descent-attack';

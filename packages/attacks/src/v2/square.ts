@@ -13,6 +13,7 @@ import {
   rowsWhere,
   successOf,
 } from './attack-run';
+import type { ReadMode } from './classifier-reads';
 import { integerSetting, positiveSetting } from './eot';
 import { margins } from './losses';
 import { normBall } from './norm-ball';
@@ -60,13 +61,32 @@ export class SquareAttack implements Attack {
     this.name = `Square-${this.norm === 'linf' ? 'Linf' : 'L2'}-${this.queries}`;
   }
 
-  async run<T>(
+  run<T>(
     classifier: AttackClassifier<T>,
     x: T,
     labels: AttackLabels,
     options: AttackRunOptions,
   ): Promise<AttackResult<T>> {
-    const run = await checkRun(classifier, x, labels, options, false);
+    return this.runWith(classifier, x, labels, options, 'sync');
+  }
+
+  runAsync<T>(
+    classifier: AttackClassifier<T>,
+    x: T,
+    labels: AttackLabels,
+    options: AttackRunOptions,
+  ): Promise<AttackResult<T>> {
+    return this.runWith(classifier, x, labels, options, 'async');
+  }
+
+  private async runWith<T>(
+    classifier: AttackClassifier<T>,
+    x: T,
+    labels: AttackLabels,
+    options: AttackRunOptions,
+    mode: ReadMode,
+  ): Promise<AttackResult<T>> {
+    const run = await checkRun(classifier, x, labels, options, false, mode);
     const layout = imageLayout(run.shape);
     if (layout.h < 5 || layout.w < 5) {
       throw new AnlError(
@@ -78,25 +98,25 @@ export class SquareAttack implements Attack {
       );
     }
     const xHost = await run.ops.toArray(x);
-    const clean = successOf(run, logitsOf(run, x));
+    const clean = successOf(run, await logitsOf(run, x));
     const results: EpsilonResult<T>[] = [];
     for (let k = 0; k < run.epsilons.length; k++) {
       const eps = run.epsilons[k];
-      const adv = this.attackOne(run, layout, xHost, clean, eps, createRng(this.seed + 7919 * k));
+      const adv = await this.attackOne(run, layout, xHost, clean, eps, createRng(this.seed + 7919 * k));
       const adversarial = run.ops.fromArray(adv.x, run.shape);
       results.push({ eps, adversarial, success: adv.success, robustAccuracy: fractionZero(adv.success) });
     }
     return { attack: this.name, cleanAccuracy: fractionZero(clean), results };
   }
 
-  private attackOne<T>(
+  private async attackOne<T>(
     run: CheckedRun<T>,
     l: ImageLayout,
     x: Float32Array,
     clean: Uint8Array,
     eps: number,
     rng: Rng,
-  ): { x: Float32Array; success: Uint8Array } {
+  ): Promise<{ x: Float32Array; success: Uint8Array }> {
     const [lo, hi] = run.classifier.bounds;
     const c = run.classifier.numClasses;
     const d = x.length / l.batch;
@@ -108,7 +128,7 @@ export class SquareAttack implements Attack {
     // Initial point: vertical stripes of ±eps (L∞) or a grid of ±patches scaled to radius eps (L2).
     const init = this.norm === 'linf' ? this.stripes(l, x, todo, eps, rng) : this.grid(l, x, todo, eps, rng);
     clipInto(init, lo, hi);
-    this.evaluate(run, l, init, todo, best, margin, success, d, true);
+    await this.evaluate(run, l, init, todo, best, margin, success, d, true);
     for (let q = 1; q < this.queries; q++) {
       const rows = rowsWhere(Array.from(margin, (m, i) => Number(m > 0 && !success[i])));
       if (rows.length === 0) break;
@@ -118,7 +138,7 @@ export class SquareAttack implements Attack {
           ? this.linfStep(l, x, best, rows, eps, p, rng)
           : this.l2Step(l, x, best, rows, eps, p, rng);
       clipInto(candidates, lo, hi);
-      this.evaluate(run, l, candidates, rows, best, margin, success, d, false);
+      await this.evaluate(run, l, candidates, rows, best, margin, success, d, false);
       this.onQuery?.(q, Float32Array.from(margin));
     }
     void c;
@@ -126,7 +146,7 @@ export class SquareAttack implements Attack {
   }
 
   /** Queries the model on candidates for `rows`; keeps each one that lowers its row's margin. */
-  private evaluate<T>(
+  private async evaluate<T>(
     run: CheckedRun<T>,
     l: ImageLayout,
     candidates: Float32Array,
@@ -136,12 +156,12 @@ export class SquareAttack implements Attack {
     success: Uint8Array,
     d: number,
     always: boolean,
-  ): void {
+  ): Promise<void> {
     const { ops } = run;
     const t = ops.fromArray(candidates, [rows.length, ...run.shape.slice(1)]);
     let logits: Float32Array;
     try {
-      logits = logitsOf(run, t);
+      logits = await logitsOf(run, t);
     } finally {
       ops.dispose(t);
     }

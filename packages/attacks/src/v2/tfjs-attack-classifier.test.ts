@@ -79,10 +79,10 @@ describe('tfjs classifier and the descent template', () => {
     expect(classifier.stochastic).toBe(false);
     const x = tf.tensor2d(rows(4, 5));
     const labels = [3, 2, 1, 0];
-    const run = await checkRun(classifier, x, labels, { epsilons: [0.1] }, false);
+    const run = await checkRun(classifier, x, labels, { epsilons: [0.1] }, false, 'sync');
     const w = (z: Float32Array) => crossEntropyLoss(z, run.labels, 4).gradient;
     const plain = classifier.gradient(x, w);
-    const averaged = eotGradient(run, x, w, 7);
+    const averaged = await eotGradient(run, x, w, 7);
     const a = plain.gradient.dataSync();
     const b = averaged.gradient.dataSync();
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 6);

@@ -1,11 +1,11 @@
 import { AnlError, invalidArgument } from '@anl/core';
-import { tfjsOps } from '@anl/tfjs';
+import { backendReadsSync, tfjsOps } from '@anl/tfjs';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Bounds, validateBounds } from '../bounds';
-import type { AttackClassifier, OutputGradient } from './attack-classifier';
+import type { AttackClassifier, ClassifierGradient, OutputGradient } from './attack-classifier';
 
 export interface TfjsAttackClassifierOptions {
   /** The model's valid input range, e.g. [0, 1]. Required: never guessed from data. */
@@ -32,6 +32,10 @@ function lastActivation(model: LayersModel): string | undefined {
  * The `AttackClassifier` of a tfjs LayersModel. The model runs in inference mode, so each layer
  * decides for itself: anl noise layers and dropout are the identity, PNI layers keep their noise
  * (then `stochastic` is true). Gradients come from one `tf.grad` through that same forward pass.
+ * `logitsAsync`/`gradientAsync` read with `await tensor.data()`, for backends without synchronous
+ * reads (webgpu in Node; `readsSync()` is false there and attacks' `run` takes them). A tape cannot
+ * wait for a read, so `gradientAsync` runs the forward pass twice: once for the logits the weight is
+ * made from, once under `tf.grad`; for a stochastic model these are two noise draws.
  */
 export function tfjsAttackClassifier(
   model: LayersModel,
@@ -63,6 +67,14 @@ export function tfjsAttackClassifier(
     // log of probabilities = logits up to a per-sample constant; the floor keeps -Infinity out.
     return probabilities ? (tf.log(tf.maximum(out, 1e-30)) as Tensor2D) : out;
   };
+  const logitsAsync = async (x: Tensor): Promise<Float32Array> => {
+    const z = tf.tidy(() => forward(x));
+    try {
+      return Float32Array.from((await z.data()) as Float32Array);
+    } finally {
+      z.dispose();
+    }
+  };
   return {
     ops: tfjsOps,
     bounds,
@@ -74,7 +86,7 @@ export function tfjsAttackClassifier(
       z.dispose();
       return Float32Array.from(values);
     },
-    gradient(x: Tensor, outputGradient: OutputGradient): { logits: Float32Array; gradient: Tensor } {
+    gradient(x: Tensor, outputGradient: OutputGradient): ClassifierGradient<Tensor> {
       let logits = new Float32Array(0);
       const gradient = tf.tidy(() =>
         tf.grad((input: Tensor) => {
@@ -83,6 +95,19 @@ export function tfjsAttackClassifier(
           // The weight is a constant of this pass: no gradient flows through it.
           const weight = tf.tensor2d(outputGradient(logits), z.shape);
           return tf.sum(tf.mul(z, weight));
+        })(x),
+      );
+      return { logits, gradient };
+    },
+    readsSync: backendReadsSync,
+    logitsAsync,
+    async gradientAsync(x: Tensor, outputGradient: OutputGradient): Promise<ClassifierGradient<Tensor>> {
+      const logits = await logitsAsync(x);
+      const weight = outputGradient(logits);
+      const gradient = tf.tidy(() =>
+        tf.grad((input: Tensor) => {
+          const z = forward(input);
+          return tf.sum(tf.mul(z, tf.tensor2d(weight, z.shape)));
         })(x),
       );
       return { logits, gradient };

@@ -28,7 +28,7 @@ export const evalCommand: Command = {
       const data = await loadData(String(values.data), { trainLimit: 1, testLimit });
       try {
         const n = data.test.labels.length;
-        const error = testError(model, data.test.xs, data.test.labels);
+        const error = await testError(model, data.test.xs, data.test.labels);
         const result = {
           modelDir: values['model-dir'],
           data: data.name,

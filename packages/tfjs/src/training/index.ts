@@ -10,6 +10,7 @@ export {
   resolveLoss,
   softmaxCrossEntropy,
 } from './losses';
+export { backendReadsSync } from './reads-sync';
 export { type HostTensor, type RecordedPass, RecordingTrainableModel } from './recording-trainable-model';
 export {
   type NamedGradients,

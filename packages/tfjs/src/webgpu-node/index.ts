@@ -12,4 +12,4 @@ export {
   type TrainingBackendProbe,
   type TrainingBackendTiming,
 } from './probe-backends';
-export { findSwiftShader, type SwiftShaderLocation } from './software-vulkan';
+export { findSwiftShader, hasSystemVulkanLoader, type SwiftShaderLocation } from './software-vulkan';
