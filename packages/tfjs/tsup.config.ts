@@ -12,7 +12,10 @@ export default defineConfig(
       'wasm-training': 'src/wasm-training/deprecated-alias.ts',
       onnx: 'src/onnx/index.ts',
       'webgpu-node': 'src/webgpu-node/index.ts',
+      workers: 'src/workers/index.ts',
+      'workers-worker': 'src/workers/worker-main.ts',
     },
-    { external: ['@anl/tfjs'] },
+    // shims: import.meta.url in the CJS build of the workers entry (it finds its worker script).
+    { external: ['@anl/tfjs'], shims: true },
   ),
 );

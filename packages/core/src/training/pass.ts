@@ -13,6 +13,8 @@ export interface PassOptions<T> {
   readonly noise: PointNoise<T>;
   readonly weightGradients: boolean;
   readonly noiseGradients: boolean;
+  /** See `PassRequest.noiseIgnoresActivations`. */
+  readonly noiseIgnoresActivations?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
       noise,
       weightGradients: options.weightGradients,
       noiseGradients: options.noiseGradients,
+      ...(options.noiseIgnoresActivations === true ? { noiseIgnoresActivations: true } : {}),
     });
     checkResult(model, result, options);
     return result;

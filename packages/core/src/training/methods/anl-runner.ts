@@ -61,6 +61,7 @@ export class AnlRunner<T> implements MethodRunner<T> {
         noise: (t) => etas[t],
         weightGradients: true,
         noiseGradients: false,
+        noiseIgnoresActivations: true,
       });
       try {
         applyWeightGradients(model, round2);
