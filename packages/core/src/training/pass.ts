@@ -15,6 +15,8 @@ export interface PassOptions<T> {
   readonly noiseGradients: boolean;
   /** See `PassRequest.noiseIgnoresActivations`. */
   readonly noiseIgnoresActivations?: boolean;
+  /** See `PassRequest.noiseObservesOnly`. */
+  readonly noiseObservesOnly?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
       weightGradients: options.weightGradients,
       noiseGradients: options.noiseGradients,
       ...(options.noiseIgnoresActivations === true ? { noiseIgnoresActivations: true } : {}),
+      ...(options.noiseObservesOnly === true ? { noiseObservesOnly: true } : {}),
     });
     checkResult(model, result, options);
     return result;

@@ -36,6 +36,12 @@ export interface PassRequest<T> {
    * of gathering the activations. Optional; absent means `noise` may read `h`.
    */
   readonly noiseIgnoresActivations?: boolean;
+  /**
+   * True when `noise` returns null at every point and only reads `h` (ANL's round 1 records s(h)):
+   * an adapter whose activations live elsewhere may call it once the pass is over, in point order,
+   * with the activations the pass saw. Optional; absent means the noise must be had during the pass.
+   */
+  readonly noiseObservesOnly?: boolean;
 }
 
 /** What a pass returns. The caller owns and disposes every tensor (and `disposeGradients(weightGradients)`). */

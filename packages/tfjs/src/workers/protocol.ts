@@ -42,6 +42,8 @@ export const Flag = {
   SEND_STATE: 32,
   /** The same x and y as the previous pass (ANL's two rounds): the replica keeps its batch tensors. */
   SAME_BATCH: 64,
+  /** The noise is null at every point; hand over h and go on without waiting (ANL's round 1). */
+  OBSERVE_NOISE: 256,
   /** Load the non-trainable weights from the weights area (worker 0's, shared after each pass). */
   LOAD_STATE: 128,
 } as const;
@@ -73,8 +75,10 @@ export interface DataLayout {
   readonly state: number;
   /** One gradient area of `trainableTotal` floats per worker. */
   readonly gradients: number;
-  /** One area of `maxBatch × pointSizes[t]` floats per noise point: h, then eta, then dJ/dh_hat. */
+  /** One area of `maxBatch × pointSizes[t]` floats per noise point: h, then eta. */
   readonly points: readonly number[];
+  /** The same per noise point for dJ/dh_hat (apart, so main may still read h after the pass). */
+  readonly pointGradients: readonly number[];
   readonly trainableTotal: number;
   readonly stateTotal: number;
   readonly floats: number;
@@ -97,7 +101,8 @@ export function dataLayout(sizes: LayoutSizes): DataLayout {
   const state = take(stateTotal);
   const gradients = take(sizes.workers * trainableTotal);
   const points = sizes.pointSizes.map((size) => take(sizes.maxBatch * size));
-  return { x, y, weights, state, gradients, points, trainableTotal, stateTotal, floats: at };
+  const pointGradients = sizes.pointSizes.map((size) => take(sizes.maxBatch * size));
+  return { x, y, weights, state, gradients, points, pointGradients, trainableTotal, stateTotal, floats: at };
 }
 
 /** The buffers a worker is handed at start and again after each RESIZE. */

@@ -146,6 +146,10 @@ export class Replica {
     const noise: NoiseFn<Tensor> = (t, h) => {
       const size = sizes.pointSizes[t];
       const area = layout.points[t];
+      if (flags & Flag.OBSERVE_NOISE) {
+        data.set(h.dataSync(), area + start * size);
+        return null;
+      }
       if (!(flags & Flag.PRESET_NOISE)) {
         data.set(h.dataSync(), area + start * size);
         this.reply(Reply.AT_POINT, t);
@@ -177,7 +181,7 @@ export class Replica {
           });
         }
         result.noiseGradients?.forEach((g, t) => {
-          data.set(g.dataSync(), layout.points[t] + start * sizes.pointSizes[t]);
+          data.set(g.dataSync(), layout.pointGradients[t] + start * sizes.pointSizes[t]);
         });
         if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
         this.control[this.base + Slot.CORRECT] = correct;

@@ -7,7 +7,7 @@ import {
   type TensorOpsV1,
   type TrainableModelV1,
 } from '@anl/core';
-import { dispose, scalar, type Tensor, tensor, type Variable, zeros } from '@tensorflow/tfjs-core';
+import { dispose, keep, scalar, type Tensor, tensor, type Variable, zeros } from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { NamedGradients, TfjsTrainableModel } from '../training/tfjs-trainable-model';
 import {
@@ -71,6 +71,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   private stateStale = true;
   private lastBatch: { x: Tensor; y: Tensor } | null = null;
   private broken: AnlError | null = null;
+  /** Zeros of each point's shape: the h handed to noise that ignores it. */
+  private readonly standIns: Tensor[] = [];
   private terminated = false;
 
   constructor(
@@ -141,6 +143,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     if (request.noiseIgnoresActivations === true) {
       this.presetNoise(request);
       flags |= Flag.PRESET_NOISE;
+    } else if (request.noiseObservesOnly === true) {
+      flags |= Flag.OBSERVE_NOISE;
     }
     for (const k of active) {
       const [start, end] = rowsOf(k, workers, batchSize);
@@ -151,6 +155,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
       this.send(k, Command.PASS);
     }
     this.runToEnd(request, active);
+    // Observed noise: the method sees each point's whole-batch h now, in point order.
+    if (flags & Flag.OBSERVE_NOISE) this.noisePoints.forEach((_, t) => this.noiseAt(request, t, true));
     // Every replica now holds main's weights and this batch.
     if (flags & Flag.LOAD_WEIGHTS) this.weightsStale = false;
     if (flags & Flag.LOAD_STATE) this.stateStale = false;
@@ -179,6 +185,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     if (this.terminated) return;
     this.terminated = true;
     this.lastBatch = null;
+    dispose(this.standIns);
+    this.standIns.length = 0;
     this.threads.workers.forEach((_, k) => {
       if (this.broken === null) this.send(k, Command.EXIT);
     });
@@ -212,13 +220,21 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   }
 
   /** Point t: the whole batch's h from the workers' rows, the method's noise, eta back to the rows. */
-  private noiseAt(request: PassRequest<Tensor>, t: number): void {
+  private noiseAt(request: PassRequest<Tensor>, t: number, observeOnly = false): void {
     const area = this.layout.points[t];
     const size = this.areas.sizes.pointSizes[t];
     const shape = [request.batchSize, ...this.noisePoints[t].sampleShape];
     const h = tensor(this.data.slice(area, area + request.batchSize * size), shape);
     try {
-      this.putNoise(t, request.noise(t, h));
+      const eta = request.noise(t, h);
+      if (observeOnly && eta !== null) {
+        throw new AnlError(
+          'INVALID_ARGUMENT',
+          `request.noise returned noise for point ${t} in a pass marked noiseObservesOnly`,
+          { argument: 'request.noise' },
+        );
+      }
+      if (!observeOnly) this.putNoise(t, eta);
     } finally {
       if (!h.isDisposed) h.dispose();
     }
@@ -227,12 +243,14 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   /** A pass whose noise ignores h: every point's noise now, from a stand-in h of the right shape. */
   private presetNoise(request: PassRequest<Tensor>): void {
     this.noisePoints.forEach((point, t) => {
-      const standIn = zeros([request.batchSize, ...point.sampleShape]);
-      try {
-        this.putNoise(t, request.noise(t, standIn));
-      } finally {
-        if (!standIn.isDisposed) standIn.dispose();
+      // Kept between passes (a ResNet-20 batch's activations are tens of MB to allocate each time).
+      let standIn = this.standIns[t];
+      if (standIn === undefined || standIn.isDisposed || standIn.shape[0] !== request.batchSize) {
+        if (standIn !== undefined && !standIn.isDisposed) standIn.dispose();
+        standIn = keep(zeros([request.batchSize, ...point.sampleShape]));
+        this.standIns[t] = standIn;
       }
+      this.putNoise(t, request.noise(t, standIn));
     });
   }
 
@@ -280,7 +298,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     if (request.noiseGradients) {
       result.noiseGradients = this.noisePoints.map((point, t) => {
         const size = sizes.pointSizes[t];
-        const area = this.layout.points[t];
+        const area = this.layout.pointGradients[t];
         const values = this.data.slice(area, area + batchSize * size);
         for (const { start, end, weight } of share) {
           for (let j = start * size; j < end * size; j++) values[j] *= weight;

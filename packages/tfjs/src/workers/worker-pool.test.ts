@@ -36,7 +36,7 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 const valuesOf = (model: LayersModel) => model.getWeights().map((w) => w.dataSync().slice());
-const expectClose = (a: Float32Array[], b: Float32Array[], tolerance = 1e-5) => {
+const expectClose = (a: ArrayLike<number>[], b: ArrayLike<number>[], tolerance = 1e-5) => {
   expect(a.length).toBe(b.length);
   a.forEach((w, i) => {
     expect(maxAbsDiff(w, b[i])).toBeLessThanOrEqual(tolerance);
@@ -63,6 +63,8 @@ describe('WorkerPoolModel', () => {
     // The optimizers keep their learning rate as a tensor from their first update on.
     singleTrainable.optimizer.applyGradients({});
     main.optimizer.applyGradients({});
+    const start = tf.memory().numTensors;
+    const tensorCounts: number[] = [];
     try {
       expect(listNoiseMethods()).toEqual(
         expect.arrayContaining(['none', 'anl', 'canl', 'lat', 'gaussian', 'anp']),
@@ -71,7 +73,6 @@ describe('WorkerPoolModel', () => {
         single.setWeights(initial);
         pooled.setWeights(initial);
         pool.markWeightsChanged();
-        const before = tf.memory().numTensors;
         const runs = [single, pooled].map((model) => {
           const trainable = model === single ? singleTrainable : pool;
           const algorithm = createTrainingAlgorithm(trainable.ops, { method, numClasses: 3 });
@@ -85,7 +86,9 @@ describe('WorkerPoolModel', () => {
           algorithm.dispose();
           return { losses, weights: valuesOf(model) };
         });
-        expect(tf.memory().numTensors, method).toBe(before);
+        // The same count after every method (the pool keeps one stand-in h per point, freed by terminate).
+        tensorCounts.push(tf.memory().numTensors);
+        expect(tensorCounts[tensorCounts.length - 1], method).toBe(tensorCounts[0]);
         expect(maxAbsDiff(runs[0].losses, runs[1].losses), method).toBeLessThan(1e-5);
         expectClose(runs[0].weights, runs[1].weights);
         // The steps did move the weights (the comparison is not between two untouched models).
@@ -95,6 +98,7 @@ describe('WorkerPoolModel', () => {
       batch.dispose();
       await pool.terminate();
     }
+    expect(tf.memory().numTensors).toBe(start - 2);
   });
 
   it("s(h) and CANL's class cache are the whole batch's: equal to one thread's after a step", async () => {
@@ -137,6 +141,59 @@ describe('WorkerPoolModel', () => {
       expectClose(results[0].cache, results[1].cache, 1e-6);
       // Every class was cached (7 rows, 3 classes), so the tables are not all zero.
       expect(results[1].cache.every((table) => table.some((v) => v !== 0))).toBe(true);
+    } finally {
+      batch.dispose();
+      await pool.terminate();
+    }
+  });
+
+  it("BatchNormalization: statistics per worker; worker 0's moving averages are kept, as DDP does", async () => {
+    const bnModel = () =>
+      sequential({
+        layers: [
+          layers.dense({
+            inputShape: [4],
+            units: 5,
+            kernelInitializer: initializers.glorotUniform({ seed: 2 }),
+          }),
+          layers.batchNormalization({ momentum: 0.5 }),
+          noiseLayer(),
+          layers.dense({
+            units: 3,
+            activation: 'softmax',
+            kernelInitializer: initializers.glorotUniform({ seed: 3 }),
+          }),
+        ],
+      });
+    const pooled = bnModel();
+    const pool = await startWorkerPool(new TfjsTrainableModel(pooled, { optimizer: tf.train.sgd(0.1) }), {
+      workers: 2,
+      backend: 'cpu',
+      batchSize: 7,
+    });
+    const batch = batchOf();
+    try {
+      createTrainingAlgorithm(pool.ops, { method: 'none' })
+        .step(pool, batch, SETTINGS, createRng(1))
+        .loss.dispose();
+      // Worker 0 holds rows 0-3: its moving averages are one thread's after a step on those rows alone.
+      const reference = bnModel();
+      const firstRows = { x: tf.slice(batch.x, 0, 4), y: tf.slice(batch.y, 0, 4), batchSize: 4 };
+      const one = new TfjsTrainableModel(reference, { optimizer: tf.train.sgd(0.1) });
+      createTrainingAlgorithm(one.ops, { method: 'none' })
+        .step(one, firstRows, SETTINGS, createRng(1))
+        .loss.dispose();
+      const moving = (m: LayersModel) => m.nonTrainableWeights.map((w) => w.read().dataSync().slice());
+      expect(moving(pooled)).toHaveLength(2);
+      expectClose(moving(pooled), moving(reference), 1e-6);
+      // ... and not the whole batch's (the comparison can fail).
+      const whole = bnModel();
+      const wholeOne = new TfjsTrainableModel(whole, { optimizer: tf.train.sgd(0.1) });
+      createTrainingAlgorithm(wholeOne.ops, { method: 'none' })
+        .step(wholeOne, batch, SETTINGS, createRng(1))
+        .loss.dispose();
+      expect(maxAbsDiff(moving(pooled)[0], moving(whole)[0])).toBeGreaterThan(1e-4);
+      tf.dispose([firstRows.x, firstRows.y]);
     } finally {
       batch.dispose();
       await pool.terminate();
@@ -243,7 +300,7 @@ describe('WorkerPoolModel', () => {
   it('refuses, by name, a layer that cannot reach the workers and a loss function', async () => {
     class Unregistered extends layers.Layer {
       static className = 'test>Unregistered';
-      call(x: tf.Tensor | tf.Tensor[]) {
+      override call(x: tf.Tensor | tf.Tensor[]) {
         return x;
       }
     }

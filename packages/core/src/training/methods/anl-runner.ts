@@ -30,6 +30,7 @@ export class AnlRunner<T> implements MethodRunner<T> {
         },
         weightGradients: false,
         noiseGradients: true,
+        noiseObservesOnly: true,
       });
       const grads = round1.noiseGradients as readonly T[];
       try {

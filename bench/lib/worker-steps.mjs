@@ -1,0 +1,110 @@
+import { createRng, createTrainingAlgorithm } from '@anl/core';
+import { TfjsTrainableModel } from '@anl/tfjs';
+import { startWorkerPool } from '@anl/tfjs/workers';
+import * as tf from '@tensorflow/tfjs';
+import { median, quantile } from './stats.mjs';
+
+/**
+ * Step times of each method on one thread and on a pool of `workers` threads, interleaved: in every
+ * round each method takes one step on one thread, then one on the pool, so the two steps of a pair
+ * saw the same machine. Per configuration one model (from the same weights) that every method
+ * steps in turn, each with its own algorithm and generator; each step ends with the loss read back.
+ */
+export async function timeWorkerScaling({
+  workload,
+  build,
+  restore,
+  methods,
+  batches,
+  warmup,
+  steps,
+  workers,
+}) {
+  const configs = [];
+  for (const count of [1, workers]) {
+    const model = build();
+    const weights = restore(model);
+    const optimizer = tf.train.momentum(0.01, 0.9);
+    const main = new TfjsTrainableModel(model, { optimizer, loss: workload.loss });
+    const trainable =
+      count === 1
+        ? main
+        : await startWorkerPool(main, {
+            workers: count,
+            batchSize: batches[0].batchSize,
+            loss: workload.loss,
+          });
+    configs.push({
+      count,
+      model,
+      weights,
+      optimizer,
+      trainable,
+      runs: methods.map((method) => ({
+        method,
+        algorithm: createTrainingAlgorithm(main.ops, { method, numClasses: workload.numClasses }),
+        rng: createRng(7).split(),
+        settings: { eps: method === 'none' ? 0 : workload.eps, noise: method !== 'none' },
+        times: [],
+        lastLoss: Number.NaN,
+      })),
+    });
+  }
+  const step = async (config, run, i) => {
+    const { loss } = run.algorithm.step(config.trainable, batches[i % batches.length], run.settings, run.rng);
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
+  };
+  try {
+    for (let i = 0; i < warmup; i++) {
+      for (let m = 0; m < methods.length; m++) for (const c of configs) await step(c, c.runs[m], i);
+    }
+    for (let i = 0; i < steps; i++) {
+      for (let m = 0; m < methods.length; m++) {
+        for (const c of configs) {
+          const run = c.runs[m];
+          const t0 = performance.now();
+          run.lastLoss = await step(c, run, warmup + i);
+          run.times.push(performance.now() - t0);
+        }
+      }
+    }
+    const [one, pool] = configs;
+    const rows = methods.map((method, m) => {
+      const a = one.runs[m];
+      const b = pool.runs[m];
+      for (const r of [a, b]) {
+        if (!(r.lastLoss > 1e-3 && r.lastLoss < 1e3))
+          throw new Error(`${method}: implausible loss ${r.lastLoss}`);
+      }
+      const overhead = (c, r) => median(r.times.map((t, i) => t / c.runs[0].times[i]));
+      return {
+        method,
+        steps,
+        oneMs: median(a.times),
+        oneP10Ms: quantile(a.times, 0.1),
+        oneP90Ms: quantile(a.times, 0.9),
+        poolMs: median(b.times),
+        poolP10Ms: quantile(b.times, 0.1),
+        poolP90Ms: quantile(b.times, 0.9),
+        // Paired: the median over rounds of (one thread's step / the pool's step of the same round).
+        speedup: median(a.times.map((t, i) => t / b.times[i])),
+        // Paired, to the baseline's step of the same round on the same configuration.
+        overheadOne: methods[0] === 'none' ? overhead(one, a) : null,
+        overheadPool: methods[0] === 'none' ? overhead(pool, b) : null,
+        lastLossOne: a.lastLoss,
+        lastLossPool: b.lastLoss,
+      };
+    });
+    return rows;
+  } finally {
+    for (const c of configs) {
+      for (const r of c.runs) r.algorithm.dispose();
+      if (c.count !== 1) await c.trainable.terminate();
+      c.optimizer.dispose();
+      tf.dispose(c.weights);
+      c.model.dispose();
+    }
+  }
+}
