@@ -156,7 +156,9 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     }
     this.runToEnd(request, active);
     // Observed noise: the method sees each point's whole-batch h now, in point order.
-    if (flags & Flag.OBSERVE_NOISE) this.noisePoints.forEach((_, t) => this.noiseAt(request, t, true));
+    if (flags & Flag.OBSERVE_NOISE) {
+      for (let t = 0; t < this.noisePoints.length; t++) this.noiseAt(request, t, true);
+    }
     // Every replica now holds main's weights and this batch.
     if (flags & Flag.LOAD_WEIGHTS) this.weightsStale = false;
     if (flags & Flag.LOAD_STATE) this.stateStale = false;
