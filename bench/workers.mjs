@@ -46,8 +46,10 @@ for (let i = 0; i < argv.length; i++) {
   if (a === '--help') {
     console.log(USAGE);
     process.exit(0);
-  } else if (a === '--workers') opts.workers = Number(next());
-  else if (a === '--steps') opts.steps = Number(next());
+  } else if (a === '--workers') {
+    // `npm run bench -- --workers` (no number): the default pool size.
+    if (/^\d+$/.test(argv[i + 1] ?? '')) opts.workers = Number(next());
+  } else if (a === '--steps') opts.steps = Number(next());
   else if (a === '--resnet-steps') opts.resnetSteps = Number(next());
   else if (a === '--warmup') opts.warmup = Number(next());
   else if (a === '--methods') opts.methods = next().split(',');

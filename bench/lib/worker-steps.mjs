@@ -33,6 +33,7 @@ export async function timeWorkerScaling({
             workers: count,
             batchSize: batches[0].batchSize,
             loss: workload.loss,
+            workerModules: ['@anl/models'],
           });
     configs.push({
       count,

@@ -118,3 +118,11 @@ export function rowsOf(k: number, workers: number, batchSize: number): [number, 
   const start = k * base + Math.min(k, extra);
   return [start, start + base + (k < extra ? 1 : 0)];
 }
+
+/**
+ * A copy of `view[from, to)` that owns its memory (tensors keep the array they are made from).
+ * Not `slice`: V8 copies a typed array's slice element by element, ~40× slower than this.
+ */
+export function copyOut(view: Float32Array, from: number, to: number): Float32Array {
+  return new Float32Array(view.subarray(from, to));
+}

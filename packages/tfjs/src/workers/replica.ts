@@ -15,6 +15,7 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
+import { readInto, tensorOf } from './fast-copies';
 import {
   Command,
   type DataLayout,
@@ -147,16 +148,16 @@ export class Replica {
       const size = sizes.pointSizes[t];
       const area = layout.points[t];
       if (flags & Flag.OBSERVE_NOISE) {
-        data.set(h.dataSync(), area + start * size);
+        readInto(h, data, area + start * size);
         return null;
       }
       if (!(flags & Flag.PRESET_NOISE)) {
-        data.set(h.dataSync(), area + start * size);
+        readInto(h, data, area + start * size);
         this.reply(Reply.AT_POINT, t);
         if (this.nextCommand() === Command.ABORT) throw new Aborted();
       }
       if (Atomics.load(this.control, this.etaFlag(t)) === 0) return null;
-      const eta = keep(tensor(data.slice(area + start * size, area + end * size), h.shape));
+      const eta = keep(tensorOf(data, area + start * size, area + end * size, h.shape));
       owned.push(eta);
       return eta;
     };
@@ -176,12 +177,12 @@ export class Replica {
           this.trainableWeights.forEach((w, i) => {
             const g = result.weightGradients?.[(w.read() as Variable).name];
             if (g === undefined) data.fill(0, at, at + sizes.trainableSizes[i]);
-            else data.set(g.dataSync(), at);
+            else readInto(g, data, at);
             at += sizes.trainableSizes[i];
           });
         }
         result.noiseGradients?.forEach((g, t) => {
-          data.set(g.dataSync(), layout.pointGradients[t] + start * sizes.pointSizes[t]);
+          readInto(g, data, layout.pointGradients[t] + start * sizes.pointSizes[t]);
         });
         if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
         this.control[this.base + Slot.CORRECT] = correct;
@@ -210,11 +211,11 @@ export class Replica {
     const { layout, data } = this;
     const sizes = this.sizes;
     const inputShape = (this.model.inputs[0].shape as number[]).slice(1);
-    const x = tensor(data.slice(layout.x + start * sizes.inputSize, layout.x + end * sizes.inputSize), [
+    const x = tensorOf(data, layout.x + start * sizes.inputSize, layout.x + end * sizes.inputSize, [
       end - start,
       ...inputShape,
     ]);
-    const y = tensor(data.slice(layout.y + start * sizes.targetSize, layout.y + end * sizes.targetSize), [
+    const y = tensorOf(data, layout.y + start * sizes.targetSize, layout.y + end * sizes.targetSize, [
       end - start,
       sizes.targetSize,
     ]);
@@ -226,7 +227,7 @@ export class Replica {
     let at = from;
     for (const w of weights) {
       const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
-      const value = tensor(this.data.slice(at, at + size), w.shape as number[]);
+      const value = tensorOf(this.data, at, at + size, w.shape as number[]);
       w.write(value);
       value.dispose();
       at += size;
@@ -236,9 +237,9 @@ export class Replica {
   private writeWeights(weights: readonly LayerVariable[], at: number): void {
     let offset = at;
     for (const w of weights) {
-      const values = w.read().dataSync();
-      this.data.set(values, offset);
-      offset += values.length;
+      const value = w.read();
+      readInto(value, this.data, offset);
+      offset += value.size;
     }
   }
 }

@@ -10,8 +10,10 @@ import {
 import { dispose, keep, scalar, type Tensor, tensor, type Variable, zeros } from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { NamedGradients, TfjsTrainableModel } from '../training/tfjs-trainable-model';
+import { readInto, tensorOf } from './fast-copies';
 import {
   Command,
+  copyOut,
   type DataLayout,
   dataLayout,
   ERROR_AREA_BYTES,
@@ -226,7 +228,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     const area = this.layout.points[t];
     const size = this.areas.sizes.pointSizes[t];
     const shape = [request.batchSize, ...this.noisePoints[t].sampleShape];
-    const h = tensor(this.data.slice(area, area + request.batchSize * size), shape);
+    const h = tensorOf(this.data, area, area + request.batchSize * size, shape);
     try {
       const eta = request.noise(t, h);
       if (observeOnly && eta !== null) {
@@ -262,7 +264,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
       Atomics.store(this.control, flag, 0);
       return;
     }
-    this.data.set(eta.dataSync(), this.layout.points[t]);
+    readInto(eta, this.data, this.layout.points[t]);
     Atomics.store(this.control, flag, 1);
   }
 
@@ -301,11 +303,12 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
       result.noiseGradients = this.noisePoints.map((point, t) => {
         const size = sizes.pointSizes[t];
         const area = this.layout.pointGradients[t];
-        const values = this.data.slice(area, area + batchSize * size);
+        // Scaled in place: the area is this pass's, rewritten by the next.
+        const values = this.data;
         for (const { start, end, weight } of share) {
-          for (let j = start * size; j < end * size; j++) values[j] *= weight;
+          for (let j = area + start * size; j < area + end * size; j++) values[j] *= weight;
         }
-        return tensor(values, [batchSize, ...point.sampleShape]);
+        return tensorOf(values, area, area + batchSize * size, [batchSize, ...point.sampleShape]);
       });
     }
     if (this.stateWeights.length > 0 && active.includes(0)) {
@@ -320,7 +323,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     let at = this.layout.state;
     for (const w of this.stateWeights) {
       const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
-      const value = tensor(this.data.slice(at, at + size), w.shape as number[]);
+      const value = tensorOf(this.data, at, at + size, w.shape as number[]);
       w.write(value);
       value.dispose();
       at += size;
@@ -328,25 +331,23 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   }
 
   private writeBatch(x: Tensor, y: Tensor, sizes: LayoutSizes): void {
-    const xs = x.dataSync();
-    const ys = y.dataSync();
-    if (xs.length !== x.shape[0] * sizes.inputSize || ys.length !== y.shape[0] * sizes.targetSize) {
+    if (x.size !== x.shape[0] * sizes.inputSize || y.size !== y.shape[0] * sizes.targetSize) {
       throw new AnlError(
         'SHAPE_MISMATCH',
         `a batch row must hold ${sizes.inputSize} inputs and ${sizes.targetSize} targets, got x [${x.shape}] and y [${y.shape}]`,
         { argument: 'request' },
       );
     }
-    this.data.set(xs, this.layout.x);
-    this.data.set(ys, this.layout.y);
+    readInto(x, this.data, this.layout.x);
+    readInto(y, this.data, this.layout.y);
   }
 
   private writeWeights(weights: readonly LayerVariable[], at: number): void {
     let offset = at;
     for (const w of weights) {
-      const values = w.read().dataSync();
-      this.data.set(values, offset);
-      offset += values.length;
+      const value = w.read();
+      readInto(value, this.data, offset);
+      offset += value.size;
     }
   }
 
