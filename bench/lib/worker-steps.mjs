@@ -1,8 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRng, createTrainingAlgorithm } from '@anl/core';
 import { TfjsTrainableModel } from '@anl/tfjs';
 import { startWorkerPool } from '@anl/tfjs/workers';
 import * as tf from '@tensorflow/tfjs';
 import { median, quantile } from './stats.mjs';
+
+/** CPU ms used so far by each thread of this process (Linux /proc; 10 ms resolution), by thread id. */
+function threadCpuMs() {
+  const out = new Map();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+  } catch {
+    return null;
+  }
+  return out;
+}
+
+/** Adds each thread's CPU between two snapshots into `into`. */
+function addCpu(into, before, after) {
+  if (before === null || after === null) return;
+  for (const [tid, ms] of after) into.set(tid, (into.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
+}
+
+/**
+ * CPU per step: the main thread's, and the busiest other thread's (on the pool: a worker). On a
+ * machine shared with other jobs the wall times depend on what they run; these do not, and
+ * main + the busiest worker is the step's critical path when the workers run side by side.
+ */
+function cpuPerStep(cpu, steps) {
+  const main = String(process.pid);
+  const others = [...cpu.entries()].filter(([tid]) => tid !== main).map(([, ms]) => ms);
+  return { mainMs: (cpu.get(main) ?? 0) / steps, busiestOtherMs: Math.max(0, ...others) / steps };
+}
 
 /**
  * Step times of each method on one thread and on a pool of `workers` threads, interleaved: in every
@@ -47,6 +79,7 @@ export async function timeWorkerScaling({
         rng: createRng(7).split(),
         settings: { eps: method === 'none' ? 0 : workload.eps, noise: method !== 'none' },
         times: [],
+        cpu: new Map(),
         lastLoss: Number.NaN,
       })),
     });
@@ -65,9 +98,11 @@ export async function timeWorkerScaling({
       for (let m = 0; m < methods.length; m++) {
         for (const c of configs) {
           const run = c.runs[m];
+          const cpuBefore = threadCpuMs();
           const t0 = performance.now();
           run.lastLoss = await step(c, run, warmup + i);
           run.times.push(performance.now() - t0);
+          addCpu(run.cpu, cpuBefore, threadCpuMs());
         }
       }
     }
@@ -94,6 +129,8 @@ export async function timeWorkerScaling({
         // Paired, to the baseline's step of the same round on the same configuration.
         overheadOne: methods[0] === 'none' ? overhead(one, a) : null,
         overheadPool: methods[0] === 'none' ? overhead(pool, b) : null,
+        cpuOne: cpuPerStep(a.cpu, steps),
+        cpuPool: cpuPerStep(b.cpu, steps),
         lastLossOne: a.lastLoss,
         lastLossPool: b.lastLoss,
       };
