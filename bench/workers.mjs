@@ -210,7 +210,7 @@ function toMarkdown(r) {
   if (p && !p.skipped) {
     lines.push(
       '',
-      `PyTorch ${p.torch ?? ''} LeNet-5 on ${r.options.workers} threads (same run): \`${JSON.stringify(summarizePytorch(p))}\``,
+      `PyTorch ${p.version ?? ''} LeNet-5 on ${r.options.workers} threads (same run): \`${JSON.stringify(summarizePytorch(p))}\``,
     );
   } else if (p?.skipped) lines.push('', `PyTorch: skipped (${p.skipped})`);
   return lines.join('\n');
