@@ -192,7 +192,14 @@ async function startPool(
   checked: CheckedTraining,
 ): Promise<WorkerPoolModel | null> {
   if (options.workers === undefined || options.workers === 1) return null;
-  const { resolveWorkerCount, startWorkerPool } = await import('@anl/tfjs/workers');
+  const workersModule = await import('@anl/tfjs/workers').catch((error: unknown) => {
+    throw new AnlError(
+      'UNSUPPORTED',
+      `options.workers needs Node's worker_threads (@anl/tfjs/workers could not load: ${(error as Error).message})`,
+      { argument: 'options.workers', cause: error },
+    );
+  });
+  const { resolveWorkerCount, startWorkerPool } = workersModule;
   const workers = resolveWorkerCount(options.workers);
   if (workers === 1) return null;
   return startWorkerPool(trainable, {

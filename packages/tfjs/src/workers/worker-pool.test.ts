@@ -101,6 +101,33 @@ describe('WorkerPoolModel', () => {
     expect(tf.memory().numTensors).toBe(start - 2);
   });
 
+  it('a batch larger than the shared areas were made for grows them (every worker gets the new ones)', async () => {
+    const single = tinyDenseModel({ seed: 6 });
+    const pooled = tinyDenseModel({ seed: 6 });
+    const pool = await startWorkerPool(new TfjsTrainableModel(pooled, { optimizer: tf.train.sgd(0.2) }), {
+      workers: 2,
+      backend: 'cpu',
+      batchSize: 2,
+    });
+    const batch = batchOf();
+    try {
+      for (const [model, trainable] of [
+        [single, new TfjsTrainableModel(single, { optimizer: tf.train.sgd(0.2) })],
+        [pooled, pool],
+      ] as const) {
+        const algorithm = createTrainingAlgorithm(trainable.ops, { method: 'canl', numClasses: 3 });
+        const rng = createRng(2);
+        for (let step = 0; step < 2; step++) algorithm.step(trainable, batch, SETTINGS, rng).loss.dispose();
+        algorithm.dispose();
+        expect(valuesOf(model)[0].length).toBeGreaterThan(0);
+      }
+      expectClose(valuesOf(single), valuesOf(pooled));
+    } finally {
+      batch.dispose();
+      await pool.terminate();
+    }
+  });
+
   it("s(h) and CANL's class cache are the whole batch's: equal to one thread's after a step", async () => {
     const single = tinyDenseModel({ seed: 5 });
     const pooled = tinyDenseModel({ seed: 5 });
@@ -334,7 +361,8 @@ describe('WorkerPoolModel', () => {
 
 describe('trainWithNoise({ workers })', () => {
   it('100 steps on 2 wasm workers: the loss of one thread, no leaked tensors or threads, also on early stop', async () => {
-    const { xs, ys } = tinyData(400, [4], 3, 21);
+    // 401 rows: the last batch has one row, so only worker 0 takes part in it.
+    const { xs, ys } = tinyData(401, [4], 3, 21);
     const histories = [];
     for (const workers of [1, 2] as const) {
       const model = tinyDenseModel({ seed: 9 });
