@@ -9,7 +9,6 @@ import {
   keep,
   sum,
   type Tensor,
-  tensor,
   tidy,
   train,
   type Variable,

@@ -13,7 +13,6 @@ import type { NamedGradients, TfjsTrainableModel } from '../training/tfjs-traina
 import { readInto, tensorOf } from './fast-copies';
 import {
   Command,
-  copyOut,
   type DataLayout,
   dataLayout,
   ERROR_AREA_BYTES,
