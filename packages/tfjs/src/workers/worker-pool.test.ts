@@ -15,12 +15,12 @@ import { noiseLayer } from '../layers/noise-layer';
 import { tinyData, tinyDenseModel } from '../training/test-models';
 import { TfjsTrainableModel } from '../training/tfjs-trainable-model';
 import { trainWithNoise } from '../training/train-with-noise';
-import { MarkerLayer } from './fixtures/marker-layer.mjs';
+import { MarkerLayer } from '../../test/fixtures/marker-layer.mjs';
 import { liveWorkerThreads } from './live-workers';
 import { startWorkerPool } from './start-worker-pool';
 import type { WorkerPoolModel } from './worker-pool-model';
 
-const MARKER_MODULE = new URL('./fixtures/marker-layer.mjs', import.meta.url).href;
+const MARKER_MODULE = new URL('../../test/fixtures/marker-layer.mjs', import.meta.url).href;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
