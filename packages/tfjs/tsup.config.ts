@@ -15,7 +15,6 @@ export default defineConfig(
       workers: 'src/workers/index.ts',
       'workers-worker': 'src/workers/worker-main.ts',
     },
-    // shims: import.meta.url in the CJS build of the workers entry (it finds its worker script).
-    { external: ['@anl/tfjs'], shims: true },
+    { external: ['@anl/tfjs'] },
   ),
 );

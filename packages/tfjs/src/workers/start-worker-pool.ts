@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { AnlError } from '@anl/core';
 import type { LossSpec } from '../training/losses';
@@ -30,10 +30,9 @@ export interface WorkerPoolOptions {
 
 /** dist/workers-worker.js next to the built module; from the sources (tests), the built one. */
 function workerScript(): URL {
-  const candidates = [
-    new URL('./workers-worker.js', import.meta.url),
-    new URL('../../dist/workers-worker.js', import.meta.url),
-  ];
+  // The CJS build has no import.meta (esbuild leaves it empty there) but has __dirname.
+  const here = typeof __dirname === 'string' ? pathToFileURL(`${__dirname}/`) : new URL('.', import.meta.url);
+  const candidates = [new URL('./workers-worker.js', here), new URL('../../dist/workers-worker.js', here)];
   const found = candidates.find((url) => existsSync(fileURLToPath(url)));
   if (found === undefined) {
     throw new AnlError(
