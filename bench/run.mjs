@@ -16,6 +16,12 @@ import { disposeBatches, disposeWorkload, fixedBatches, loadWorkload } from './l
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// `npm run bench -- --workers [N] [options]`: the worker-threads bench (bench/workers.mjs) instead.
+if (process.argv.includes('--workers')) {
+  await import('./workers.mjs');
+  process.exit(0);
+}
+
 const opts = parseArgs(process.argv.slice(2));
 if (opts.help) {
   console.log(USAGE);

@@ -7,7 +7,16 @@ import { testAccuracy } from './workloads.mjs';
  * One whole epoch through the public API (`trainWithNoise`: shuffling, batching, the step, metrics),
  * wall time from the call to its return; test accuracy measured afterwards, outside the timing.
  */
-export async function timeEpoch({ model, initialWeights, workload, method, batchSize, loss, seed = 1 }) {
+export async function timeEpoch({
+  model,
+  initialWeights,
+  workload,
+  method,
+  batchSize,
+  loss,
+  seed = 1,
+  workers,
+}) {
   model.setWeights(initialWeights);
   const optimizer = tf.train.momentum(0.01, 0.9);
   const rss = new RssPeak();
@@ -26,6 +35,7 @@ export async function timeEpoch({ model, initialWeights, workload, method, batch
       seed,
       numClasses: workload.numClasses,
       callbacks: { onEpochEnd: () => rss.sample() },
+      ...(workers === undefined ? {} : { workers }),
     },
   );
   const seconds = (performance.now() - t0) / 1000;

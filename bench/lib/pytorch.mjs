@@ -18,7 +18,7 @@ function findPython() {
  * Runs bench/pytorch/lenet_bench.py (same LeNet-5, Fashion-MNIST, batch 128, the methods written like the
  * paper's algorithms) when a python with torch is present; returns its JSON or `{ skipped: why }`.
  */
-export function runPytorchReference({ steps, warmup, epoch, dataDir, timeoutS = 900 }) {
+export function runPytorchReference({ steps, warmup, epoch, dataDir, threads, methods, timeoutS = 900 }) {
   const { python, candidates } = findPython();
   if (python === undefined) {
     return {
@@ -33,6 +33,8 @@ export function runPytorchReference({ steps, warmup, epoch, dataDir, timeoutS = 
     String(warmup),
   ];
   args.push('--epoch', epoch);
+  if (threads !== undefined) args.push('--threads', String(threads));
+  if (methods !== undefined) args.push('--methods', methods.join(','));
   if (dataDir) args.push('--data', dataDir);
   const run = spawnSync(python, args, { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
   if (run.status !== 0) {

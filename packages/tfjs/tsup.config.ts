@@ -12,6 +12,8 @@ export default defineConfig(
       'wasm-training': 'src/wasm-training/deprecated-alias.ts',
       onnx: 'src/onnx/index.ts',
       'webgpu-node': 'src/webgpu-node/index.ts',
+      workers: 'src/workers/index.ts',
+      'workers-worker': 'src/workers/worker-main.ts',
     },
     { external: ['@anl/tfjs'] },
   ),

@@ -31,6 +31,8 @@ export interface CellSpec {
   pgdSteps: number;
   /** Square's queries per image (square, autoattack); absent: the attack's CLI default. */
   queries?: number;
+  /** Data-parallel training on worker threads ('auto': one per core); absent: one thread. Not part of the cell's identity. */
+  workers?: number | 'auto';
 }
 
 /** The file name of a cell's result: model-method[-epsE]-seedS. */
@@ -57,6 +59,7 @@ export function cellArgs(spec: CellSpec, out: string): string[] {
     args.push('--pgd-steps', String(spec.pgdSteps));
     if (spec.queries !== undefined) args.push('--queries', String(spec.queries));
   }
+  if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
   args.push('--out', out);
   return args;
 }

@@ -110,6 +110,14 @@ export async function runCell(
       optimizer,
       seed: spec.seed,
       learningRate: (epoch) => learningRateAt(spec, epoch),
+      // The replicas train on the same kind of backend; @anl/models registers its layers there.
+      ...(spec.workers === undefined
+        ? {}
+        : {
+            workers: spec.workers,
+            workerBackend: tf.getBackend() === 'cpu' ? ('cpu' as const) : ('wasm' as const),
+            workerModules: ['@anl/models'],
+          }),
       callbacks: {
         onEpochBegin: (epoch) => {
           bar = createProgressBar({ label: `${label} epoch ${epoch + 1}/${spec.epochs}`, total: batches });

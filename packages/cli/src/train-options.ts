@@ -51,6 +51,11 @@ export const TRAINING_OPTIONS: OptionSpecs = {
     help: 'attack strengths on [0, 1] pixels (8/255 = 0.031)',
   },
   'attack-limit': { type: 'string', value: 'N', help: 'attack the first N test images only' },
+  workers: {
+    type: 'string',
+    value: 'N|auto',
+    help: 'train on N worker threads, data-parallel (auto: one per core); default one thread',
+  },
   'pgd-steps': {
     type: 'string',
     default: '10',
@@ -92,7 +97,13 @@ export function parseTrainingOptions(values: Values): Omit<CellSpec, 'model' | '
     attackLimit: optionalInt(values, 'attack-limit'),
     pgdSteps: integerOption('pgd-steps', String(values['pgd-steps'])),
     queries: optionalInt(values, 'queries'),
+    workers: workersOption(values.workers),
   };
+}
+
+function workersOption(value: Values[string]): number | 'auto' | undefined {
+  if (value === undefined) return undefined;
+  return String(value) === 'auto' ? 'auto' : integerOption('workers', String(value));
 }
 
 function positiveNumber(option: string, text: string): number {

@@ -10,7 +10,9 @@ export type AnlErrorCode =
   | 'UNSUPPORTED'
   | 'DATA_FORMAT'
   /** NaN or Infinity where finite numbers are needed (data, loss, gradients). */
-  | 'NON_FINITE';
+  | 'NON_FINITE'
+  /** A worker thread of a training pool failed a step with a non-AnlError, or died. */
+  | 'WORKER_FAILED';
 
 /**
  * The one error type every @anl package throws for bad input. The message names the argument,

@@ -13,6 +13,10 @@ export interface PassOptions<T> {
   readonly noise: PointNoise<T>;
   readonly weightGradients: boolean;
   readonly noiseGradients: boolean;
+  /** See `PassRequest.noiseIgnoresActivations`. */
+  readonly noiseIgnoresActivations?: boolean;
+  /** See `PassRequest.noiseObservesOnly`. */
+  readonly noiseObservesOnly?: boolean;
 }
 
 /**
@@ -54,6 +58,8 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
       noise,
       weightGradients: options.weightGradients,
       noiseGradients: options.noiseGradients,
+      ...(options.noiseIgnoresActivations === true ? { noiseIgnoresActivations: true } : {}),
+      ...(options.noiseObservesOnly === true ? { noiseObservesOnly: true } : {}),
     });
     checkResult(model, result, options);
     return result;

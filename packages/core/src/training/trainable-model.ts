@@ -29,6 +29,19 @@ export interface PassRequest<T> {
    * `weightGradients: false` the backward pass must not run weight-gradient kernels.
    */
   readonly noiseGradients: boolean;
+  /**
+   * True when `noise` looks at nothing of `h` but its shape (a baseline pass returns null, ANL's
+   * round 2 and LAT return noise computed beforehand). An adapter whose activations live elsewhere
+   * (the tfjs worker pool) may then call it up front with a stand-in `h` of the right shape instead
+   * of gathering the activations. Optional; absent means `noise` may read `h`.
+   */
+  readonly noiseIgnoresActivations?: boolean;
+  /**
+   * True when `noise` returns null at every point and only reads `h` (ANL's round 1 records s(h)):
+   * an adapter whose activations live elsewhere may call it once the pass is over, in point order,
+   * with the activations the pass saw. Optional; absent means the noise must be had during the pass.
+   */
+  readonly noiseObservesOnly?: boolean;
 }
 
 /** What a pass returns. The caller owns and disposes every tensor (and `disposeGradients(weightGradients)`). */

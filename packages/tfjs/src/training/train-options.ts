@@ -63,6 +63,17 @@ export interface TrainWithNoiseOptions extends Omit<FitOptions, 'callbacks'> {
   readonly batchTransform?: BatchTransform;
   /** 0 (default): silent; 1: progress, as model.fit: a bar per epoch on a terminal (Node's stderr), else one line per epoch on the console. */
   readonly verbose?: 0 | 1;
+  /**
+   * Node only: train on this many worker threads, data-parallel ('auto': one per core). Each step's
+   * batch is split across replicas, gradients are summed in shared memory and one update is applied;
+   * every method keeps its whole-batch meaning (see the README's "Training on every core").
+   * Default 1: today's single-thread path.
+   */
+  readonly workers?: 'auto' | number;
+  /** The backend of the worker replicas: 'wasm' with the training kernels (default) or 'cpu'. */
+  readonly workerBackend?: 'wasm' | 'cpu';
+  /** Modules each worker imports first, to register custom layer classes (e.g. '@anl/models'). */
+  readonly workerModules?: readonly string[];
 }
 
 /** What `trainWithNoise` returns: the shape of tfjs's `History` (core's `FitHistory`). */

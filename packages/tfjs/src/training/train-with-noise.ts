@@ -12,12 +12,14 @@ import {
   dispose,
   isFinite as elementIsFinite,
   keep,
+  scalar,
   slice,
   stack,
   type Tensor,
   tidy,
 } from '@tensorflow/tfjs-core';
 import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
+import type { WorkerPoolModel } from '../workers/worker-pool-model';
 import { attachOptimizer } from './attach-optimizer';
 import { correctCount } from './correct-count';
 import { evaluateValidation } from './evaluate-validation';
@@ -116,10 +118,16 @@ export async function trainWithNoise(
           correct = keep(correctCount(y, yPred));
         }
       : null;
+    // workers > 1: the same loop over a pool of replicas on worker threads (started last, below).
+    let pool: WorkerPoolModel | null = null;
     const hooks: FitHooks<Tensor> = {
       setLearningRate: options.learningRate === undefined ? undefined : (rate) => setRate(checked, rate),
       metricNames: classification ? ['acc'] : [],
       takeStepMetrics: () => {
+        if (pool !== null) {
+          const count = (pool as WorkerPoolModel).takeCorrectCount();
+          return count === null ? null : { acc: scalar(count) };
+        }
         const c: Tensor | null = correct;
         correct = null;
         return c === null ? null : { acc: c };
@@ -155,8 +163,11 @@ export async function trainWithNoise(
     resetStopTraining(model);
     attachOptimizer(model, checked.optimizer, options.loss);
     try {
+      // Node only, loaded here so browsers never see node:worker_threads.
+      pool = await startPool(trainable, options, checked);
+      if (pool !== null) pool.countCorrect = classification;
       return await runFit(
-        trainable,
+        pool ?? trainable,
         tensors !== null
           ? ({ shuffleRng }) => tensorEpoch(tensors, checked, shuffleRng)
           : () => datasetEpoch(data as BatchDataset, model, checked, needLabels),
@@ -167,10 +178,37 @@ export async function trainWithNoise(
     } finally {
       trainable.predictionObserver = null;
       dispose(correct ?? []);
+      await pool?.terminate();
     }
   } finally {
     dispose(owned);
   }
+}
+
+/** A worker pool for `options.workers` > 1 ('auto' on a machine with more than one core), else null. */
+async function startPool(
+  trainable: TfjsTrainableModel,
+  options: TrainWithNoiseOptions,
+  checked: CheckedTraining,
+): Promise<WorkerPoolModel | null> {
+  if (options.workers === undefined || options.workers === 1) return null;
+  const workersModule = await import('@anl/tfjs/workers').catch((error: unknown) => {
+    throw new AnlError(
+      'UNSUPPORTED',
+      `options.workers needs Node's worker_threads (@anl/tfjs/workers could not load: ${(error as Error).message})`,
+      { argument: 'options.workers', cause: error },
+    );
+  });
+  const { resolveWorkerCount, startWorkerPool } = workersModule;
+  const workers = resolveWorkerCount(options.workers);
+  if (workers === 1) return null;
+  return startWorkerPool(trainable, {
+    workers,
+    backend: options.workerBackend,
+    workerModules: options.workerModules,
+    batchSize: checked.batchSize,
+    loss: options.loss,
+  });
 }
 
 function setRate(checked: CheckedTraining, rate: number): void {

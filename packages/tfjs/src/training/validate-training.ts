@@ -16,6 +16,9 @@ export const TFJS_TRAIN_OPTION_KEYS: readonly string[] = [
   'callbacks',
   'batchTransform',
   'verbose',
+  'workers',
+  'workerBackend',
+  'workerModules',
 ];
 
 /** Everything `trainWithNoise` needs, checked before anything changes. */
@@ -95,6 +98,22 @@ export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions
   }
   if (split !== undefined && options.validationData !== undefined) {
     invalidArgument('options.validationSplit', 'unset when options.validationData is given', split);
+  }
+  const workers = options.workers;
+  if (
+    workers !== undefined &&
+    workers !== 'auto' &&
+    !(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= 256)
+  ) {
+    invalidArgument('options.workers', "'auto' or an integer in [1, 256]", workers);
+  }
+  const workerBackend = options.workerBackend;
+  if (workerBackend !== undefined && workerBackend !== 'wasm' && workerBackend !== 'cpu') {
+    invalidArgument('options.workerBackend', "'wasm' or 'cpu'", workerBackend);
+  }
+  const modules = options.workerModules;
+  if (modules !== undefined && !(Array.isArray(modules) && modules.every((m) => typeof m === 'string'))) {
+    invalidArgument('options.workerModules', 'an array of module names or URLs', modules);
   }
   const verbose = options.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1) invalidArgument('options.verbose', '0 or 1', verbose);

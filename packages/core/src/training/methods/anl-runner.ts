@@ -30,6 +30,7 @@ export class AnlRunner<T> implements MethodRunner<T> {
         },
         weightGradients: false,
         noiseGradients: true,
+        noiseObservesOnly: true,
       });
       const grads = round1.noiseGradients as readonly T[];
       try {
@@ -61,6 +62,7 @@ export class AnlRunner<T> implements MethodRunner<T> {
         noise: (t) => etas[t],
         weightGradients: true,
         noiseGradients: false,
+        noiseIgnoresActivations: true,
       });
       try {
         applyWeightGradients(model, round2);

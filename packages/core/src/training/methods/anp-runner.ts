@@ -31,6 +31,7 @@ export class AnpRunner<T> implements MethodRunner<T> {
           noise: (t) => (pass === 0 ? null : anpNoise(ops, regs[t], settings.eps, passes)),
           weightGradients: true,
           noiseGradients: !last,
+          noiseIgnoresActivations: true,
         });
         const grads = result.noiseGradients ?? [];
         try {

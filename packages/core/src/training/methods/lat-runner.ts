@@ -31,6 +31,7 @@ export class LatRunner<T> implements MethodRunner<T> {
       noise: (t) => (previous === null ? null : latNoise(ops, previous[t], settings.eps, batch.batchSize)),
       weightGradients: true,
       noiseGradients: true,
+      noiseIgnoresActivations: true,
     });
     try {
       const grads = (result.noiseGradients as readonly T[]).map((g) => ops.keep(g));

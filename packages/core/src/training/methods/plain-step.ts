@@ -11,6 +11,7 @@ export function plainStep<T>(ctx: StepContext<T>): T {
     noise: () => null,
     weightGradients: true,
     noiseGradients: false,
+    noiseIgnoresActivations: true,
   });
   try {
     applyWeightGradients(model, result);

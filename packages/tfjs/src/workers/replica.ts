@@ -1,0 +1,244 @@
+import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import type { NoiseFn } from '@anl/core';
+import { TfjsTrainableModel } from '@anl/tfjs';
+import {
+  argMax,
+  cast,
+  dispose,
+  equal,
+  keep,
+  sum,
+  type Tensor,
+  tidy,
+  train,
+  type Variable,
+} from '@tensorflow/tfjs-core';
+import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
+import { readInto, tensorOf } from './fast-copies';
+import {
+  Command,
+  type DataLayout,
+  dataLayout,
+  ERROR_AREA_BYTES,
+  Flag,
+  type LayoutSizes,
+  Reply,
+  type SharedAreas,
+  SLOTS,
+  Slot,
+} from './protocol';
+import { errorReport, type WorkerStart } from './worker-start';
+
+/** Thrown inside a replica's pass when main calls the step off (another worker failed). */
+class Aborted extends Error {}
+
+/**
+ * One worker's copy of the model and its side of the protocol: a synchronous loop that sleeps until
+ * main sends a command, runs it on the replica and answers. Weights only change when main sends
+ * them (LOAD_WEIGHTS), so a failed step leaves every replica as main's model is.
+ */
+export class Replica {
+  private readonly control: Int32Array;
+  private readonly base: number;
+  private readonly losses: Float64Array;
+  private readonly errors: Uint8Array;
+  private readonly trainable: TfjsTrainableModel;
+  private readonly trainableWeights: LayerVariable[];
+  private readonly stateWeights: LayerVariable[];
+  private readonly port: MessagePort;
+  private data!: Float32Array;
+  private layout!: DataLayout;
+  private sizes!: LayoutSizes;
+  private seen = 0;
+  private batch: { x: Tensor; y: Tensor } | null = null;
+
+  constructor(
+    private readonly start: WorkerStart,
+    private readonly model: LayersModel,
+  ) {
+    this.control = new Int32Array(start.control);
+    this.base = start.index * SLOTS;
+    this.losses = new Float64Array(start.losses);
+    this.errors = new Uint8Array(start.errors, start.index * ERROR_AREA_BYTES, ERROR_AREA_BYTES);
+    this.port = start.port;
+    // The optimizer is never used here: main applies the update and sends the weights.
+    this.trainable = new TfjsTrainableModel(model, {
+      optimizer: train.sgd(0),
+      loss: start.spec.loss,
+      checkFinite: false,
+    });
+    this.trainableWeights = model.trainableWeights;
+    this.stateWeights = model.nonTrainableWeights;
+    this.setAreas(start.areas);
+  }
+
+  /** Serves commands until EXIT. */
+  serve(): void {
+    for (;;) {
+      const command = this.nextCommand();
+      if (command === Command.EXIT) {
+        dispose(this.batch === null ? [] : [this.batch.x, this.batch.y]);
+        this.reply(Reply.DONE);
+        return;
+      }
+      try {
+        if (command === Command.RESIZE) {
+          const message = receiveMessageOnPort(this.port);
+          if (message === undefined) throw new Error('RESIZE without new areas');
+          this.setAreas(message.message as SharedAreas);
+        } else if (command === Command.PASS) {
+          this.pass();
+        } else {
+          throw new Error(`command ${command} outside a pass`);
+        }
+        this.reply(Reply.DONE);
+      } catch (error) {
+        const report =
+          error instanceof Aborted ? { name: 'Aborted', message: 'aborted' } : errorReport(error);
+        const bytes = new TextEncoder().encode(JSON.stringify(report)).subarray(0, ERROR_AREA_BYTES);
+        this.errors.set(bytes);
+        this.control[this.base + Slot.ERROR_BYTES] = bytes.length;
+        this.reply(Reply.FAILED);
+      }
+    }
+  }
+
+  private setAreas(areas: SharedAreas): void {
+    this.data = new Float32Array(areas.data);
+    this.sizes = areas.sizes;
+    this.layout = dataLayout(areas.sizes);
+  }
+
+  private nextCommand(): number {
+    Atomics.wait(this.control, this.base + Slot.GO, this.seen);
+    this.seen = Atomics.load(this.control, this.base + Slot.GO);
+    return this.control[this.base + Slot.COMMAND];
+  }
+
+  private reply(code: number, point = -1): void {
+    this.control[this.base + Slot.REPLY] = code;
+    this.control[this.base + Slot.POINT] = point;
+    Atomics.add(this.control, this.base + Slot.DONE, 1);
+    Atomics.notify(this.control, this.base + Slot.DONE);
+  }
+
+  private pass(): void {
+    const slot = (s: number) => this.control[this.base + s];
+    const flags = slot(Slot.FLAGS);
+    const start = slot(Slot.ROW_START);
+    const end = slot(Slot.ROW_END);
+    const rows = end - start;
+    const { layout, data, trainable } = this;
+    const sizes = this.sizes;
+    if (flags & Flag.LOAD_WEIGHTS) this.loadWeights(this.trainableWeights, layout.weights);
+    if (flags & Flag.LOAD_STATE) this.loadWeights(this.stateWeights, layout.weights + layout.trainableTotal);
+    const { x, y } = this.batchTensors(flags, start, end);
+    let correct = 0;
+    trainable.predictionObserver =
+      flags & Flag.COUNT_CORRECT
+        ? (yTrue, yPred) => {
+            correct = tidy(() =>
+              sum(cast(equal(argMax(yPred, -1), argMax(yTrue, -1)), 'float32')),
+            ).dataSync()[0];
+          }
+        : null;
+    const owned: Tensor[] = [];
+    const noise: NoiseFn<Tensor> = (t, h) => {
+      const size = sizes.pointSizes[t];
+      const area = layout.points[t];
+      if (flags & Flag.OBSERVE_NOISE) {
+        readInto(h, data, area + start * size);
+        return null;
+      }
+      if (!(flags & Flag.PRESET_NOISE)) {
+        readInto(h, data, area + start * size);
+        this.reply(Reply.AT_POINT, t);
+        if (this.nextCommand() === Command.ABORT) throw new Aborted();
+      }
+      if (Atomics.load(this.control, this.etaFlag(t)) === 0) return null;
+      const eta = keep(tensorOf(data, area + start * size, area + end * size, h.shape));
+      owned.push(eta);
+      return eta;
+    };
+    try {
+      const result = trainable.doPass({
+        x,
+        y,
+        batchSize: rows,
+        noise,
+        weightGradients: (flags & Flag.WEIGHT_GRADIENTS) !== 0,
+        noiseGradients: (flags & Flag.NOISE_GRADIENTS) !== 0,
+      });
+      try {
+        this.losses[this.start.index] = result.loss.dataSync()[0];
+        if (result.weightGradients !== undefined) {
+          let at = layout.gradients + this.start.index * layout.trainableTotal;
+          this.trainableWeights.forEach((w, i) => {
+            const g = result.weightGradients?.[(w.read() as Variable).name];
+            if (g === undefined) data.fill(0, at, at + sizes.trainableSizes[i]);
+            else readInto(g, data, at);
+            at += sizes.trainableSizes[i];
+          });
+        }
+        result.noiseGradients?.forEach((g, t) => {
+          readInto(g, data, layout.pointGradients[t] + start * sizes.pointSizes[t]);
+        });
+        if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
+        this.control[this.base + Slot.CORRECT] = correct;
+      } finally {
+        dispose([
+          result.loss,
+          ...Object.values(result.weightGradients ?? {}),
+          ...(result.noiseGradients ?? []),
+        ]);
+      }
+    } finally {
+      trainable.predictionObserver = null;
+      dispose(owned);
+    }
+  }
+
+  /** The control int that says whether point t has noise this pass. */
+  private etaFlag(t: number): number {
+    return this.sizes.workers * SLOTS + t;
+  }
+
+  private batchTensors(flags: number, start: number, end: number): { x: Tensor; y: Tensor } {
+    if (flags & Flag.SAME_BATCH && this.batch !== null) return this.batch;
+    dispose(this.batch === null ? [] : [this.batch.x, this.batch.y]);
+    this.batch = null;
+    const { layout, data } = this;
+    const sizes = this.sizes;
+    const inputShape = (this.model.inputs[0].shape as number[]).slice(1);
+    const x = tensorOf(data, layout.x + start * sizes.inputSize, layout.x + end * sizes.inputSize, [
+      end - start,
+      ...inputShape,
+    ]);
+    const y = tensorOf(data, layout.y + start * sizes.targetSize, layout.y + end * sizes.targetSize, [
+      end - start,
+      sizes.targetSize,
+    ]);
+    this.batch = { x, y };
+    return this.batch;
+  }
+
+  private loadWeights(weights: readonly LayerVariable[], from: number): void {
+    let at = from;
+    for (const w of weights) {
+      const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
+      const value = tensorOf(this.data, at, at + size, w.shape as number[]);
+      w.write(value);
+      value.dispose();
+      at += size;
+    }
+  }
+
+  private writeWeights(weights: readonly LayerVariable[], at: number): void {
+    let offset = at;
+    for (const w of weights) {
+      const value = w.read();
+      readInto(value, this.data, offset);
+      offset += value.size;
+    }
+  }
+}

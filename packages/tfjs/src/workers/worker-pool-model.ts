@@ -1,0 +1,454 @@
+import type { MessagePort, Worker } from 'node:worker_threads';
+import {
+  AnlError,
+  type NoisePointInfo,
+  type PassRequest,
+  type PassResult,
+  type TensorOpsV1,
+  type TrainableModelV1,
+} from '@anl/core';
+import { dispose, keep, scalar, type Tensor, tensor, type Variable, zeros } from '@tensorflow/tfjs-core';
+import type { LayerVariable } from '@tensorflow/tfjs-layers';
+import type { NamedGradients, TfjsTrainableModel } from '../training/tfjs-trainable-model';
+import { readInto, tensorOf } from './fast-copies';
+import {
+  Command,
+  type DataLayout,
+  dataLayout,
+  ERROR_AREA_BYTES,
+  Flag,
+  type LayoutSizes,
+  Reply,
+  rowsOf,
+  type SharedAreas,
+  SLOTS,
+  Slot,
+} from './protocol';
+import type { WorkerErrorReport } from './worker-start';
+
+/** The threads and shared memory a pool runs on (made by `startWorkerPool`). */
+export interface PoolThreads {
+  readonly workers: readonly Worker[];
+  readonly ports: readonly MessagePort[];
+  readonly control: SharedArrayBuffer;
+  readonly losses: SharedArrayBuffer;
+  readonly errors: SharedArrayBuffer;
+  readonly areas: SharedAreas;
+}
+
+/**
+ * Synchronous data-parallel training as one more `TrainableModelV1`: core's algorithms drive it
+ * exactly as they drive `TfjsTrainableModel`, and every noise function runs here, on main, on the
+ * WHOLE batch, so each method keeps its meaning (s(h) of the whole batch, CANL's one class cache,
+ * LAT's and ANP's whole-batch gradients, the RNG draws in the same order as on one thread).
+ *
+ * A pass: the batch goes to shared memory, each worker takes its rows and runs forward/backward on
+ * its replica; at each noise point the workers hand over their rows of h and wait while main calls
+ * the method's noise function on the whole h (a pass whose noise ignores h, `noiseIgnoresActivations`,
+ * gets its noise up front and runs without stopping). Losses and gradients come back weighted by
+ * rows/batchSize, so they are the whole batch's mean. The update is applied once, by `main`'s
+ * optimizer (with its rollback and finite check), and the new weights reach the replicas at the
+ * start of the next pass: a step that fails anywhere leaves every replica and the optimizer as
+ * they were. BatchNormalization statistics are computed per worker; worker 0's moving averages
+ * are kept (on main and, from the next pass, on every replica), as DistributedDataParallel does.
+ */
+export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients> {
+  readonly specificationVersion = 'v1' as const;
+  readonly ops: TensorOpsV1<Tensor>;
+  readonly noisePoints: readonly NoisePointInfo[];
+  /** Count correct predictions in weight passes (read with `takeCorrectCount`). */
+  countCorrect = false;
+  private correct: number | null = null;
+  private readonly control: Int32Array;
+  private readonly losses: Float64Array;
+  private readonly errors: Uint8Array;
+  private areas: SharedAreas;
+  private data: Float32Array;
+  private layout: DataLayout;
+  private readonly marks: number[];
+  private readonly trainableWeights: LayerVariable[];
+  private readonly stateWeights: LayerVariable[];
+  private weightsStale = true;
+  private stateStale = true;
+  private lastBatch: { x: Tensor; y: Tensor } | null = null;
+  private broken: AnlError | null = null;
+  /** Zeros of each point's shape: the h handed to noise that ignores it. */
+  private readonly standIns: Tensor[] = [];
+  private terminated = false;
+
+  constructor(
+    /** The user's model and optimizer: where the update is applied and the weights live. */
+    readonly main: TfjsTrainableModel,
+    private readonly threads: PoolThreads,
+  ) {
+    this.ops = main.ops;
+    this.noisePoints = main.noisePoints;
+    this.control = new Int32Array(threads.control);
+    this.losses = new Float64Array(threads.losses);
+    this.errors = new Uint8Array(threads.errors);
+    this.areas = threads.areas;
+    this.data = new Float32Array(this.areas.data);
+    this.layout = dataLayout(this.areas.sizes);
+    this.marks = threads.workers.map(() => 0);
+    this.trainableWeights = main.model.trainableWeights;
+    this.stateWeights = main.model.nonTrainableWeights;
+  }
+
+  /** How many worker threads the pool runs. */
+  get size(): number {
+    return this.threads.workers.length;
+  }
+
+  /** The correct predictions of the last weight pass over its whole batch (then null until the next). */
+  takeCorrectCount(): number | null {
+    const c = this.correct;
+    this.correct = null;
+    return c;
+  }
+
+  doPass(request: PassRequest<Tensor>): PassResult<Tensor, NamedGradients> {
+    if (this.terminated)
+      throw new AnlError('UNSUPPORTED', 'the worker pool was terminated', { argument: 'model' });
+    if (this.broken !== null) throw this.broken;
+    const { x, y, batchSize } = request;
+    if (x.shape[0] !== batchSize || y.shape[0] !== batchSize) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `request.x and request.y must have batchSize (${batchSize}) rows, got ${x.shape[0]} and ${y.shape[0]}`,
+        { argument: 'request' },
+      );
+    }
+    this.ensureCapacity(batchSize);
+    const { sizes } = this.areas;
+    const workers = this.size;
+    const active = Array.from({ length: workers }, (_, k) => k).filter((k) => {
+      const [start, end] = rowsOf(k, workers, batchSize);
+      return end > start;
+    });
+    const sameBatch = this.lastBatch !== null && this.lastBatch.x === x && this.lastBatch.y === y;
+    this.lastBatch = null;
+    let flags = 0;
+    if (sameBatch) flags |= Flag.SAME_BATCH;
+    else this.writeBatch(x, y, sizes);
+    if (this.weightsStale) {
+      this.writeWeights(this.trainableWeights, this.layout.weights);
+      flags |= Flag.LOAD_WEIGHTS;
+    }
+    if (this.stateStale && this.stateWeights.length > 0) {
+      this.writeWeights(this.stateWeights, this.layout.weights + this.layout.trainableTotal);
+      flags |= Flag.LOAD_STATE;
+    }
+    if (request.weightGradients) flags |= Flag.WEIGHT_GRADIENTS;
+    if (request.noiseGradients) flags |= Flag.NOISE_GRADIENTS;
+    if (request.weightGradients && this.countCorrect) flags |= Flag.COUNT_CORRECT;
+    if (request.noiseIgnoresActivations === true) {
+      this.presetNoise(request);
+      flags |= Flag.PRESET_NOISE;
+    } else if (request.noiseObservesOnly === true) {
+      flags |= Flag.OBSERVE_NOISE;
+    }
+    for (const k of active) {
+      const [start, end] = rowsOf(k, workers, batchSize);
+      this.setSlot(k, Slot.ROW_START, start);
+      this.setSlot(k, Slot.ROW_END, end);
+      this.setSlot(k, Slot.BATCH, batchSize);
+      this.setSlot(k, Slot.FLAGS, flags | (k === 0 && this.stateWeights.length > 0 ? Flag.SEND_STATE : 0));
+      this.send(k, Command.PASS);
+    }
+    this.runToEnd(request, active);
+    // Observed noise: the method sees each point's whole-batch h now, in point order.
+    if (flags & Flag.OBSERVE_NOISE) {
+      for (let t = 0; t < this.noisePoints.length; t++) this.noiseAt(request, t, true);
+    }
+    // Every replica now holds main's weights and this batch.
+    if (flags & Flag.LOAD_WEIGHTS) this.weightsStale = false;
+    if (flags & Flag.LOAD_STATE) this.stateStale = false;
+    this.lastBatch = { x, y };
+    return this.collect(request, active);
+  }
+
+  /** Main's weights were set by hand (e.g. `model.setWeights`): the replicas load them before the next pass. */
+  markWeightsChanged(): void {
+    this.weightsStale = true;
+    this.stateStale = true;
+    this.lastBatch = null;
+  }
+
+  doApplyGradients(gradients: NamedGradients): void {
+    this.main.doApplyGradients(gradients);
+    this.weightsStale = true;
+  }
+
+  disposeGradients(gradients: NamedGradients): void {
+    dispose(Object.values(gradients));
+  }
+
+  /** Stops every worker thread (idempotent). The pool refuses passes afterwards; main's model stays. */
+  async terminate(): Promise<void> {
+    if (this.terminated) return;
+    this.terminated = true;
+    this.lastBatch = null;
+    dispose(this.standIns);
+    this.standIns.length = 0;
+    this.threads.workers.forEach((_, k) => {
+      if (this.broken === null) this.send(k, Command.EXIT);
+    });
+    for (const port of this.threads.ports) port.close();
+    await Promise.all(this.threads.workers.map((w) => w.terminate()));
+  }
+
+  /** Runs the pass to its end: noise points in order, then DONE from every worker; throws on a failure. */
+  private runToEnd(request: PassRequest<Tensor>, active: readonly number[]): void {
+    let paused: number[] = [];
+    try {
+      for (;;) {
+        const replies = active.map((k) => this.receive(k));
+        if (replies.every((r) => r === Reply.DONE)) return;
+        const points = active.map((k) => this.slot(k, Slot.POINT));
+        if (replies.every((r) => r === Reply.AT_POINT) && points.every((p) => p === points[0])) {
+          paused = [...active];
+          this.noiseAt(request, points[0]);
+          paused = [];
+          for (const k of active) this.send(k, Command.CONTINUE);
+          continue;
+        }
+        paused = active.filter((_, i) => replies[i] === Reply.AT_POINT);
+        throw this.failure(active, replies);
+      }
+    } catch (error) {
+      for (const k of paused) this.send(k, Command.ABORT);
+      for (const k of paused) this.receive(k);
+      throw error;
+    }
+  }
+
+  /** Point t: the whole batch's h from the workers' rows, the method's noise, eta back to the rows. */
+  private noiseAt(request: PassRequest<Tensor>, t: number, observeOnly = false): void {
+    const area = this.layout.points[t];
+    const size = this.areas.sizes.pointSizes[t];
+    const shape = [request.batchSize, ...this.noisePoints[t].sampleShape];
+    const h = tensorOf(this.data, area, area + request.batchSize * size, shape);
+    try {
+      const eta = request.noise(t, h);
+      if (observeOnly && eta !== null) {
+        throw new AnlError(
+          'INVALID_ARGUMENT',
+          `request.noise returned noise for point ${t} in a pass marked noiseObservesOnly`,
+          { argument: 'request.noise' },
+        );
+      }
+      if (!observeOnly) this.putNoise(t, eta);
+    } finally {
+      if (!h.isDisposed) h.dispose();
+    }
+  }
+
+  /** A pass whose noise ignores h: every point's noise now, from a stand-in h of the right shape. */
+  private presetNoise(request: PassRequest<Tensor>): void {
+    this.noisePoints.forEach((point, t) => {
+      // Kept between passes (a ResNet-20 batch's activations are tens of MB to allocate each time).
+      let standIn = this.standIns[t];
+      if (standIn === undefined || standIn.isDisposed || standIn.shape[0] !== request.batchSize) {
+        if (standIn !== undefined && !standIn.isDisposed) standIn.dispose();
+        standIn = keep(zeros([request.batchSize, ...point.sampleShape]));
+        this.standIns[t] = standIn;
+      }
+      this.putNoise(t, request.noise(t, standIn));
+    });
+  }
+
+  private putNoise(t: number, eta: Tensor | null): void {
+    const flag = this.size * SLOTS + t;
+    if (eta === null) {
+      Atomics.store(this.control, flag, 0);
+      return;
+    }
+    readInto(eta, this.data, this.layout.points[t]);
+    Atomics.store(this.control, flag, 1);
+  }
+
+  /** The whole batch's mean loss and gradients: each worker's, weighted by its share of the rows. */
+  private collect(
+    request: PassRequest<Tensor>,
+    active: readonly number[],
+  ): PassResult<Tensor, NamedGradients> {
+    const { batchSize } = request;
+    const { sizes } = this.areas;
+    const share = active.map((k) => {
+      const [start, end] = rowsOf(k, this.size, batchSize);
+      return { k, start, end, weight: (end - start) / batchSize };
+    });
+    const loss = scalar(share.reduce((s, { k, weight }) => s + weight * this.losses[k], 0));
+    const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = { loss };
+    if (request.weightGradients) {
+      const named: NamedGradients = {};
+      let offset = 0;
+      this.trainableWeights.forEach((w, i) => {
+        const n = sizes.trainableSizes[i];
+        const sum = new Float32Array(n);
+        for (const { k, weight } of share) {
+          const from = this.layout.gradients + k * this.layout.trainableTotal + offset;
+          const g = this.data.subarray(from, from + n);
+          for (let j = 0; j < n; j++) sum[j] += weight * g[j];
+        }
+        const variable = w.read() as Variable;
+        named[variable.name] = tensor(sum, variable.shape);
+        offset += n;
+      });
+      result.weightGradients = named;
+      if (this.countCorrect) this.correct = share.reduce((s, { k }) => s + this.slot(k, Slot.CORRECT), 0);
+    }
+    if (request.noiseGradients) {
+      result.noiseGradients = this.noisePoints.map((point, t) => {
+        const size = sizes.pointSizes[t];
+        const area = this.layout.pointGradients[t];
+        // Scaled in place: the area is this pass's, rewritten by the next.
+        const values = this.data;
+        for (const { start, end, weight } of share) {
+          for (let j = area + start * size; j < area + end * size; j++) values[j] *= weight;
+        }
+        return tensorOf(values, area, area + batchSize * size, [batchSize, ...point.sampleShape]);
+      });
+    }
+    if (this.stateWeights.length > 0 && active.includes(0)) {
+      this.readState();
+      this.stateStale = true;
+    }
+    return result;
+  }
+
+  /** Worker 0's non-trainable weights (BatchNorm's moving statistics) into main's model. */
+  private readState(): void {
+    let at = this.layout.state;
+    for (const w of this.stateWeights) {
+      const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
+      const value = tensorOf(this.data, at, at + size, w.shape as number[]);
+      w.write(value);
+      value.dispose();
+      at += size;
+    }
+  }
+
+  private writeBatch(x: Tensor, y: Tensor, sizes: LayoutSizes): void {
+    if (x.size !== x.shape[0] * sizes.inputSize || y.size !== y.shape[0] * sizes.targetSize) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `a batch row must hold ${sizes.inputSize} inputs and ${sizes.targetSize} targets, got x [${x.shape}] and y [${y.shape}]`,
+        { argument: 'request' },
+      );
+    }
+    readInto(x, this.data, this.layout.x);
+    readInto(y, this.data, this.layout.y);
+  }
+
+  private writeWeights(weights: readonly LayerVariable[], at: number): void {
+    let offset = at;
+    for (const w of weights) {
+      const value = w.read();
+      readInto(value, this.data, offset);
+      offset += value.size;
+    }
+  }
+
+  /** A batch larger than the areas: new areas for every worker (sent through its port), weights resent. */
+  private ensureCapacity(batchSize: number): void {
+    if (batchSize <= this.areas.sizes.maxBatch) return;
+    const sizes = { ...this.areas.sizes, maxBatch: batchSize };
+    const areas: SharedAreas = {
+      sizes,
+      data: new SharedArrayBuffer(dataLayout(sizes).floats * 4),
+    };
+    this.threads.ports.forEach((port, k) => {
+      port.postMessage(areas);
+      this.send(k, Command.RESIZE);
+    });
+    const replies = this.threads.workers.map((_, k) => this.receive(k));
+    if (replies.some((r) => r !== Reply.DONE))
+      throw this.failure(
+        this.threads.workers.map((_, k) => k),
+        replies,
+      );
+    this.areas = areas;
+    this.data = new Float32Array(areas.data);
+    this.layout = dataLayout(sizes);
+    this.lastBatch = null;
+    this.weightsStale = true;
+    this.stateStale = true;
+  }
+
+  /** The error of the first worker that failed (not one that was called off), or died. */
+  private failure(active: readonly number[], replies: readonly number[]): AnlError {
+    const died = active.find((_, i) => replies[i] === Reply.DIED);
+    if (died !== undefined) {
+      this.broken = new AnlError(
+        'WORKER_FAILED',
+        `training worker ${died} died during a step; the weights and the optimizer are as before the step`,
+        { argument: 'options.workers' },
+      );
+      return this.broken;
+    }
+    for (let i = 0; i < active.length; i++) {
+      if (replies[i] !== Reply.FAILED) continue;
+      const report = this.errorOf(active[i]);
+      if (report.name === 'Aborted') continue;
+      return workerError(active[i], report);
+    }
+    const codes = replies.map(
+      (r, i) =>
+        `worker ${active[i]}: ${r === Reply.AT_POINT ? `at noise point ${this.slot(active[i], Slot.POINT)}` : `reply ${r}`}`,
+    );
+    return new AnlError(
+      'WORKER_FAILED',
+      `the training workers went out of step (${codes.join(', ')}); is every noise layer in the model's graph?`,
+      { argument: 'model' },
+    );
+  }
+
+  private errorOf(k: number): WorkerErrorReport {
+    const bytes = this.slot(k, Slot.ERROR_BYTES);
+    const text = new TextDecoder().decode(
+      this.errors.slice(k * ERROR_AREA_BYTES, k * ERROR_AREA_BYTES + bytes),
+    );
+    try {
+      return JSON.parse(text) as WorkerErrorReport;
+    } catch {
+      return { name: 'Error', message: text };
+    }
+  }
+
+  private slot(k: number, slot: number): number {
+    return Atomics.load(this.control, k * SLOTS + slot);
+  }
+
+  private setSlot(k: number, slot: number, value: number): void {
+    Atomics.store(this.control, k * SLOTS + slot, value);
+  }
+
+  private send(k: number, command: number): void {
+    const base = k * SLOTS;
+    this.control[base + Slot.COMMAND] = command;
+    this.marks[k] = Atomics.load(this.control, base + Slot.DONE);
+    Atomics.add(this.control, base + Slot.GO, 1);
+    Atomics.notify(this.control, base + Slot.GO);
+  }
+
+  /** Sleeps until worker k answers the last command (a worker that ends answers DIED). */
+  private receive(k: number): number {
+    const at = k * SLOTS + Slot.DONE;
+    while (Atomics.load(this.control, at) === this.marks[k])
+      Atomics.wait(this.control, at, this.marks[k], 1000);
+    return Atomics.load(this.control, k * SLOTS + Slot.REPLY);
+  }
+}
+
+/** A worker's error on main: an AnlError keeps its code and argument; anything else is WORKER_FAILED. */
+export function workerError(k: number, report: WorkerErrorReport): AnlError {
+  if (report.name === 'AnlError' && report.code !== undefined) {
+    return new AnlError(report.code as AnlError['code'], `training worker ${k}: ${report.message}`, {
+      argument: report.argument,
+    });
+  }
+  return new AnlError('WORKER_FAILED', `training worker ${k} failed: ${report.name}: ${report.message}`, {
+    argument: 'model',
+  });
+}
