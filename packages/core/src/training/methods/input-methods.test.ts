@@ -83,8 +83,12 @@ describe('input-space training methods (adversarial training, TRADES)', () => {
     const g = inputGradientByHand(fixture, x, y, 4);
     const xAdv = x.map((v, k) => clip(v + eps * sign(g[k]), ...BOUNDS));
     cleanStepOn(fixture, Float32Array.from([...x, ...xAdv]), Float32Array.from([...y, ...y]), 8);
-    mine.w1.forEach((w, k) => expect(w).toBeCloseTo(fixture.model.w1[k], 6));
-    mine.w2.forEach((w, k) => expect(w).toBeCloseTo(fixture.model.w2[k], 6));
+    mine.w1.forEach((w, k) => {
+      expect(w).toBeCloseTo(fixture.model.w1[k], 6);
+    });
+    mine.w2.forEach((w, k) => {
+      expect(w).toBeCloseTo(fixture.model.w2[k], 6);
+    });
   });
 
   it('pgd-at: one step (2 inner steps, no random start) equals clean training on the PGD batch built by hand', () => {
@@ -102,8 +106,12 @@ describe('input-space training methods (adversarial training, TRADES)', () => {
       xAdv = xAdv.map((v, k) => clip(x[k] + clip(v + 0.6 * eps * sign(g[k]) - x[k], -eps, eps), ...BOUNDS));
     }
     cleanStepOn(fixture, Float32Array.from([...x, ...xAdv]), Float32Array.from([...y, ...y]), 8);
-    mine.w1.forEach((w, k) => expect(w).toBeCloseTo(fixture.model.w1[k], 6));
-    mine.w2.forEach((w, k) => expect(w).toBeCloseTo(fixture.model.w2[k], 6));
+    mine.w1.forEach((w, k) => {
+      expect(w).toBeCloseTo(fixture.model.w1[k], 6);
+    });
+    mine.w2.forEach((w, k) => {
+      expect(w).toBeCloseTo(fixture.model.w2[k], 6);
+    });
   });
 
   it('fast-at: eps 0 is clean training; with a zero step it trains on a uniform point of the ball', async () => {
