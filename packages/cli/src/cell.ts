@@ -31,6 +31,8 @@ export interface CellSpec {
   pgdSteps: number;
   /** Square's queries per image (square, autoattack); absent: the attack's CLI default. */
   queries?: number;
+  /** Each method's own options under its name (trainWithNoise's `methodOptions`), e.g. `{ trades: { beta: 6 } }`. */
+  methodOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** The file name of a cell's result: model-method[-epsE]-seedS. */
@@ -57,6 +59,7 @@ export function cellArgs(spec: CellSpec, out: string): string[] {
     args.push('--pgd-steps', String(spec.pgdSteps));
     if (spec.queries !== undefined) args.push('--queries', String(spec.queries));
   }
+  if (spec.methodOptions !== undefined) args.push('--method-options', JSON.stringify(spec.methodOptions));
   args.push('--out', out);
   return args;
 }

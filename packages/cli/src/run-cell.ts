@@ -101,6 +101,7 @@ export async function runCell(
     const history = await trainWithNoise(model, data.train, {
       method: trainerMethod(spec.method),
       eps: methodTakesEps(spec.method) ? spec.eps : undefined,
+      methodOptions: spec.methodOptions,
       noiseEpochs: spec.noiseEpochs,
       epochs: spec.epochs,
       batchSize: spec.batch,

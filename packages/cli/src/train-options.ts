@@ -62,6 +62,11 @@ export const TRAINING_OPTIONS: OptionSpecs = {
     value: 'N',
     help: "Square's model queries per image, for square and autoattack (default 1000)",
   },
+  'method-options': {
+    type: 'string',
+    value: 'JSON',
+    help: 'each method\'s own options under its name, e.g. \'{"trades":{"beta":6,"steps":5},"pgd-at":{"steps":7}}\' (checked by the registry)',
+  },
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -92,7 +97,24 @@ export function parseTrainingOptions(values: Values): Omit<CellSpec, 'model' | '
     attackLimit: optionalInt(values, 'attack-limit'),
     pgdSteps: integerOption('pgd-steps', String(values['pgd-steps'])),
     queries: optionalInt(values, 'queries'),
+    methodOptions: parseMethodOptions(values['method-options']),
   };
+}
+
+/** `--method-options`: a JSON object keyed by method name, each value an object (checked in depth by the registry). */
+function parseMethodOptions(value: string | boolean | undefined): CellSpec['methodOptions'] {
+  if (value === undefined) return undefined;
+  const expected = 'a JSON object keyed by method name, e.g. \'{"trades":{"beta":6}}\'';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(value));
+  } catch {
+    refuse('method-options', expected, String(value));
+  }
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(parsed) || !Object.values(parsed as object).every(isObject))
+    refuse('method-options', expected, String(value));
+  return parsed as CellSpec['methodOptions'];
 }
 
 function positiveNumber(option: string, text: string): number {
