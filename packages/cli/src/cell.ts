@@ -31,6 +31,11 @@ export interface CellSpec {
   pgdSteps: number;
   /** Square's queries per image (square, autoattack); absent: the attack's CLI default. */
   queries?: number;
+  /** Train on x + N(0, sigma²) (Cohen et al.'s Gaussian augmentation, for randomised smoothing). */
+  gaussianAugmentation?: number;
+  /** Certify the smoothed model (CERTIFY) on the first `certifyLimit` test images after training. */
+  certify?: { sigma: number; n0: number; n: number; alpha: number };
+  certifyLimit?: number;
   /** Each method's own options under its name (trainWithNoise's `methodOptions`), e.g. `{ trades: { beta: 6 } }`. */
   methodOptions?: Record<string, Record<string, unknown>>;
 }
@@ -58,6 +63,13 @@ export function cellArgs(spec: CellSpec, out: string): string[] {
     if (spec.attackLimit !== undefined) args.push('--attack-limit', String(spec.attackLimit));
     args.push('--pgd-steps', String(spec.pgdSteps));
     if (spec.queries !== undefined) args.push('--queries', String(spec.queries));
+  }
+  if (spec.gaussianAugmentation !== undefined)
+    args.push('--gaussian-augmentation', String(spec.gaussianAugmentation));
+  if (spec.certify !== undefined) {
+    const { sigma, n0, n, alpha } = spec.certify;
+    args.push('--certify', `${sigma},${n0},${n},${alpha}`);
+    if (spec.certifyLimit !== undefined) args.push('--certify-limit', String(spec.certifyLimit));
   }
   if (spec.methodOptions !== undefined) args.push('--method-options', JSON.stringify(spec.methodOptions));
   args.push('--out', out);

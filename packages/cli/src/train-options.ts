@@ -10,6 +10,7 @@ import {
 } from './args';
 import { listAttacks } from './attacks';
 import type { CellSpec } from './cell';
+import { parseCertifySettings } from './certification';
 import { DATA_OPTIONS } from './command';
 
 export const TRAINING_OPTIONS: OptionSpecs = {
@@ -62,6 +63,17 @@ export const TRAINING_OPTIONS: OptionSpecs = {
     value: 'N',
     help: "Square's model queries per image, for square and autoattack (default 1000)",
   },
+  'gaussian-augmentation': {
+    type: 'string',
+    value: 'SIGMA',
+    help: "train on x + N(0, SIGMA²) (Cohen et al.'s Gaussian augmentation, for randomised smoothing)",
+  },
+  certify: {
+    type: 'string',
+    value: 'S,N0,N,A',
+    help: "after training, certify the smoothed model (Cohen et al.'s CERTIFY: sigma, n0, n, alpha, e.g. 0.5,100,1000,0.001): certified accuracy against L2 radius",
+  },
+  'certify-limit': { type: 'string', value: 'N', help: 'certify the first N test images (default 200)' },
   'method-options': {
     type: 'string',
     value: 'JSON',
@@ -98,6 +110,12 @@ export function parseTrainingOptions(values: Values): Omit<CellSpec, 'model' | '
     pgdSteps: integerOption('pgd-steps', String(values['pgd-steps'])),
     queries: optionalInt(values, 'queries'),
     methodOptions: parseMethodOptions(values['method-options']),
+    gaussianAugmentation:
+      values['gaussian-augmentation'] === undefined
+        ? undefined
+        : positiveNumber('gaussian-augmentation', String(values['gaussian-augmentation'])),
+    certify: values.certify === undefined ? undefined : parseCertifySettings(String(values.certify)),
+    certifyLimit: optionalInt(values, 'certify-limit'),
   };
 }
 
