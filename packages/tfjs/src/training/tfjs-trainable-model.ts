@@ -270,22 +270,15 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         const addTerm = (t: Tensor) => {
           total = total === null ? t : add(total, t);
         };
-        let observed = false;
         for (const term of request.terms)
           addTerm(mul(this.termValue(term, out, fixed, logProbabilities, request), term.weight));
-        if (request.terms.some((t) => t.kind === 'loss')) {
-          const first = request.terms.find(
-            (t): t is Extract<LossTermV1, { kind: 'loss' }> => t.kind === 'loss',
-          );
-          if (
-            first !== undefined &&
-            request.weightGradients &&
-            this.predictionObserver !== null &&
-            !observed
-          ) {
-            this.predictionObserver(request.y, out(first.input));
-            observed = true;
-          }
+        const firstLoss = request.terms.find(
+          (t): t is Extract<LossTermV1, { kind: 'loss' }> => t.kind === 'loss',
+        );
+        if (firstLoss !== undefined) {
+          // The trainer's accuracy counts the first input the model's loss is taken on.
+          if (request.weightGradients && this.predictionObserver !== null)
+            this.predictionObserver(request.y, out(firstLoss.input));
           for (const regularisation of this.model.calculateLosses()) addTerm(regularisation);
         }
         return total as unknown as Scalar;
