@@ -10,7 +10,7 @@
 //
 // Writes results/defences_<row>_s<seed>.json (a finished row is skipped on a rerun); summarise with
 // `node defences-summarise.mjs`.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   autoAttack,
@@ -113,10 +113,12 @@ for (const seed of seeds) {
   for (const row of rows) {
     const name = `defences_${row}${args.tag}_s${seed}`;
     const file = `${RESULTS_DIR}/${name}.json`;
-    if (existsSync(file)) {
-      console.log(`${name}: done already (${file})`);
+    if (existsSync(file) || existsSync(`${file}.running`)) {
+      console.log(`${name}: done already, or running in another process (${file})`);
       continue;
     }
+    // Claimed for this process, so a second process (e.g. --rows in reverse order) skips it.
+    writeFileSync(`${file}.running`, `${process.pid}\n`);
     const spec = ROWS[row];
     const model = spec.build(seed);
     const optimizer = tf.train.adam(0.001);
@@ -164,6 +166,7 @@ for (const seed of seeds) {
       finishedAt: new Date().toISOString(),
     };
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    rmSync(`${file}.running`, { force: true });
     tf.dispose(optimizer);
     model.dispose();
   }
