@@ -3,7 +3,18 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { RESULTS_DIR } from './lib/common.mjs';
 
-const ORDER = ['baseline', 'anl', 'canl', 'pni-a', 'pni-w', 'fgsm-at', 'fast-at', 'pgd-at', 'trades', 'gaussian-smoothing'];
+const ORDER = [
+  'baseline',
+  'anl',
+  'canl',
+  'pni-a',
+  'pni-w',
+  'fgsm-at',
+  'fast-at',
+  'pgd-at',
+  'trades',
+  'gaussian-smoothing',
+];
 const LABELS = {
   baseline: 'Baseline (no defence)',
   anl: 'ANL (eps 0.03)',
@@ -31,7 +42,8 @@ const byRow = new Map();
 for (const r of results) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r]);
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs) => (xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)) : undefined);
+const sd = (xs) =>
+  xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)) : undefined;
 const pct = (xs) => {
   const s = sd(xs);
   return `${(100 * mean(xs)).toFixed(1)}${s === undefined ? '' : ` ± ${(100 * s).toFixed(1)}`}`;

@@ -23,7 +23,14 @@ import {
 import { lenet5 } from '@anl/models';
 import { isNoiseLayer, parametricNoiseLayer, toPniWeightModel, trainWithNoise } from '@anl/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { fail, loadFullFashionMnist, parseNumber, RESULTS_DIR, setUpBackend, testError } from './lib/common.mjs';
+import {
+  fail,
+  loadFullFashionMnist,
+  parseNumber,
+  RESULTS_DIR,
+  setUpBackend,
+  testError,
+} from './lib/common.mjs';
 
 const EPS = 0.1;
 const SIGMA = 0.5;
@@ -90,7 +97,8 @@ try {
 }
 const args = parsed.values;
 const rows = args.rows.split(',');
-for (const r of rows) if (!(r in ROWS)) fail(`unknown row ${JSON.stringify(r)}: expected one of ${Object.keys(ROWS).join(', ')}`);
+for (const r of rows)
+  if (!(r in ROWS)) fail(`unknown row ${JSON.stringify(r)}: expected one of ${Object.keys(ROWS).join(', ')}`);
 const seeds = args.seeds.split(',').map((s) => parseNumber('seeds', s, { integer: true, min: 0 }));
 const int = (name) => parseNumber(name, args[name], { integer: true, min: 1 });
 const budget = {
@@ -101,7 +109,12 @@ const budget = {
   attackImages: int('attack-test'),
   certifyImages: int('certify-test'),
   autoAttack: { eps: EPS, norm: 'linf', steps: int('apgd-steps'), queries: int('queries'), eot: int('eot') },
-  smoothing: { sigma: SIGMA, n0: int('n0'), n: int('n'), alpha: parseNumber('alpha', args.alpha, { min: 0 }) },
+  smoothing: {
+    sigma: SIGMA,
+    n0: int('n0'),
+    n: int('n'),
+    alpha: parseNumber('alpha', args.alpha, { min: 0 }),
+  },
 };
 
 const backend = await setUpBackend();
@@ -133,7 +146,9 @@ for (const seed of seeds) {
       batchTransform: spec.augment?.(seed),
       callbacks: {
         onEpochEnd: (epoch, logs) =>
-          console.log(`${name} epoch ${epoch + 1}/${budget.epochs} loss ${logs.loss.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
+          console.log(
+            `${name} epoch ${epoch + 1}/${budget.epochs} loss ${logs.loss.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+          ),
       },
     });
     const cpu = process.cpuUsage(cpu0);
@@ -143,11 +158,18 @@ for (const seed of seeds) {
       loss: history.history.loss,
     };
     const cleanError = testError(model, data.test.xs, data.test.labels);
-    console.log(`${name}: trained in ${train.cpuSeconds.toFixed(0)} CPU s; clean error ${(100 * cleanError).toFixed(2)}%`);
+    console.log(
+      `${name}: trained in ${train.cpuSeconds.toFixed(0)} CPU s; clean error ${(100 * cleanError).toFixed(2)}%`,
+    );
     const robust = await runAutoAttack(model, seed);
-    console.log(`${name}: AutoAttack (${robust.version}) robust accuracy ${(100 * robust.robustAccuracy).toFixed(1)}% on ${robust.images} images (${robust.seconds.toFixed(0)} s)`);
+    console.log(
+      `${name}: AutoAttack (${robust.version}) robust accuracy ${(100 * robust.robustAccuracy).toFixed(1)}% on ${robust.images} images (${robust.seconds.toFixed(0)} s)`,
+    );
     const certification = spec.certify ? await runCertify(model, seed) : undefined;
-    if (certification) console.log(`${name}: certified accuracy ${certification.curve.map((p) => `r=${p.radius}: ${(100 * p.accuracy).toFixed(1)}%`).join(', ')}`);
+    if (certification)
+      console.log(
+        `${name}: certified accuracy ${certification.curve.map((p) => `r=${p.radius}: ${(100 * p.accuracy).toFixed(1)}%`).join(', ')}`,
+      );
     const result = {
       name,
       row,
@@ -239,7 +261,14 @@ async function runCertify(model, seed) {
   const labels = data.test.labels.slice(0, n);
   const started = performance.now();
   const { n0, n: samples, alpha } = budget.smoothing;
-  const certificates = await certify(classifier, xs, { sigma: SIGMA, n0, n: samples, alpha, seed, batchSize: 500 });
+  const certificates = await certify(classifier, xs, {
+    sigma: SIGMA,
+    n0,
+    n: samples,
+    alpha,
+    seed,
+    batchSize: 500,
+  });
   xs.dispose();
   const abstained = certificates.filter((c) => c.prediction === -1).length;
   return {

@@ -79,7 +79,8 @@ describe('certified accuracy against radius (--certify)', () => {
   it('the report draws the curve (mean over seeds) and tabulates it at 0.25, 0.5 and 1', () => {
     const cells = [certifiedCell(1, [0.3, -1, 0.6, 1.2]), certifiedCell(2, [0.1, 0.2, -1, 0.8])];
     const plot = buildPlots(groupCells(cells)).find((p) => p.name === CERTIFIED_ACCURACY_PLOT);
-    const values = (plot?.spec.data as { values: { radius: number; accuracy: number }[] }).values;
+    if (plot === undefined) throw new Error('no certified-accuracy plot');
+    const values = (plot.spec.data as { values: { radius: number; accuracy: number }[] }).values;
     // The grid runs from 0 to the largest radius, 1.2, in 200 steps.
     expect(values).toHaveLength(201);
     expect(values[0]).toMatchObject({ radius: 0, accuracy: 75 });
