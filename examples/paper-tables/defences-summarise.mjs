@@ -29,7 +29,8 @@ const LABELS = {
 };
 /** Paper figures we can source (SPEC.md and issue 12's text); ResNet-20 / CIFAR-10, PGD eps 8/255: not comparable in setting. */
 const PAPER = {
-  'pni-w': 'PNI paper, accuracy %: layer-wise 84.89 clean / 45.94 PGD (SPEC.md); channel-wise 85.17 / 48.40 (issue 12)',
+  'pni-w':
+    'PNI paper, accuracy %: layer-wise 84.89 clean / 45.94 PGD (SPEC.md); channel-wise 85.17 / 48.40 (issue 12)',
   'pgd-at': 'PNI paper, accuracy %: vanilla PGD-AT 83.84 clean / 39.14 PGD (SPEC.md)',
 };
 
