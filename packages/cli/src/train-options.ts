@@ -77,7 +77,7 @@ export const TRAINING_OPTIONS: OptionSpecs = {
   'method-options': {
     type: 'string',
     value: 'JSON',
-    help: 'each method\'s own options under its name, e.g. \'{"trades":{"beta":6,"steps":5},"pgd-at":{"steps":7}}\' (checked by the registry)',
+    help: 'each method\'s own options as JSON keyed by method name, {"METHOD":{"OPTION":VALUE,...},...} (checked by the registry; examples in the README)',
   },
 };
 
@@ -122,7 +122,7 @@ export function parseTrainingOptions(values: Values): Omit<CellSpec, 'model' | '
 /** `--method-options`: a JSON object keyed by method name, each value an object (checked in depth by the registry). */
 function parseMethodOptions(value: string | boolean | undefined): CellSpec['methodOptions'] {
   if (value === undefined) return undefined;
-  const expected = 'a JSON object keyed by method name, e.g. \'{"trades":{"beta":6}}\'';
+  const expected = 'a JSON object keyed by method name, {"METHOD":{"OPTION":VALUE}}';
   let parsed: unknown;
   try {
     parsed = JSON.parse(String(value));
