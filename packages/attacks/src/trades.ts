@@ -147,8 +147,9 @@ export function tradesObjective(model: LayersModel, options: TradesOptions): Tra
 
 /**
  * One TRADES training step without a trainer: perturb, then `optimizer.minimize` of the objective.
- * Returns the loss (the caller disposes it). Until the trainer takes a method-provided loss, loop
- * over batches with this.
+ * Returns the loss (the caller disposes it). The trainer runs TRADES itself as a registry method
+ * (method name trades in `trainWithNoise`, options beta / steps / stepFactor under its name in
+ * `methodOptions`); this stays for a hand-written loop.
  */
 export function tradesStep(objective: TradesObjective, optimizer: Optimizer, batch: TrainingBatch): Scalar {
   const xAdv = objective.beta === 0 ? batch.xs : objective.perturb(batch.xs);

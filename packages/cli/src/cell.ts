@@ -33,6 +33,13 @@ export interface CellSpec {
   queries?: number;
   /** Data-parallel training on worker threads ('auto': one per core); absent: one thread. Not part of the cell's identity. */
   workers?: number | 'auto';
+  /** Train on x + N(0, sigma²) (Cohen et al.'s Gaussian augmentation, for randomised smoothing). */
+  gaussianAugmentation?: number;
+  /** Certify the smoothed model (CERTIFY) on the first `certifyLimit` test images after training. */
+  certify?: { sigma: number; n0: number; n: number; alpha: number };
+  certifyLimit?: number;
+  /** Each method's own options under its name (trainWithNoise's `methodOptions`), e.g. `{ trades: { beta: 6 } }`. */
+  methodOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** The file name of a cell's result: model-method[-epsE]-seedS. */
@@ -60,6 +67,14 @@ export function cellArgs(spec: CellSpec, out: string): string[] {
     if (spec.queries !== undefined) args.push('--queries', String(spec.queries));
   }
   if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
+  if (spec.gaussianAugmentation !== undefined)
+    args.push('--gaussian-augmentation', String(spec.gaussianAugmentation));
+  if (spec.certify !== undefined) {
+    const { sigma, n0, n, alpha } = spec.certify;
+    args.push('--certify', `${sigma},${n0},${n},${alpha}`);
+    if (spec.certifyLimit !== undefined) args.push('--certify-limit', String(spec.certifyLimit));
+  }
+  if (spec.methodOptions !== undefined) args.push('--method-options', JSON.stringify(spec.methodOptions));
   args.push('--out', out);
   return args;
 }

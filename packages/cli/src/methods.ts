@@ -10,9 +10,16 @@ export function listMethods(): readonly string[] {
 /** The method every comparison is read against. */
 export const baselineMethod: string = BASELINE_METHOD;
 
-/** True when the method takes an eps (every method that injects noise). */
+/** True when the method takes an eps (every method that perturbs activations or inputs). */
 export function methodTakesEps(method: string): boolean {
   return getNoiseMethod(method).injectsNoise;
+}
+
+/** What eps means for `method`: a noise magnitude at the noise layers, or an L∞ input radius (adversarial training). */
+export function methodEpsMeaning(method: string): 'noise magnitude' | 'L∞ input radius' | null {
+  const definition = getNoiseMethod(method);
+  if (!definition.injectsNoise) return null;
+  return definition.perturbs === 'inputs' ? 'L∞ input radius' : 'noise magnitude';
 }
 
 /** The name trainWithNoise takes. */

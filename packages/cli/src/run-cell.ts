@@ -4,6 +4,7 @@ import { trainWithNoise } from '@anl/tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { type AttackResult, runAttack } from './attacks';
 import { CELL_SCHEMA, type CellSpec, cellId, learningRateAt } from './cell';
+import { type CertificationResult, DEFAULT_CERTIFY_LIMIT, runCertification } from './certification';
 import type { LoadedData } from './data';
 import { methodTakesEps, trainerMethod } from './methods';
 import { buildModel } from './model-builders';
@@ -44,6 +45,8 @@ export interface CellResult {
   robustness: (Omit<AttackResult, 'rows'> & {
     rows: { eps: number; accuracy: number; error: number; se: number }[];
   })[];
+  /** With --certify: the smoothed model's certificates (see CertificationResult). */
+  certification?: CertificationResult;
 }
 
 /**
@@ -66,6 +69,11 @@ export async function testError(model: tf.LayersModel, xs: tf.Tensor, labels: In
 /** Binomial standard error of a rate p measured on n examples. */
 export function binomialSe(p: number, n: number): number {
   return Math.sqrt((p * (1 - p)) / n);
+}
+
+async function gaussianAugmentationTransform(sigma: number, seed: number) {
+  const { gaussianAugmentation } = await import('@anl/attacks');
+  return gaussianAugmentation({ sigma, seed });
 }
 
 export interface RunCellOptions {
@@ -104,6 +112,11 @@ export async function runCell(
     const history = await trainWithNoise(model, data.train, {
       method: trainerMethod(spec.method),
       eps: methodTakesEps(spec.method) ? spec.eps : undefined,
+      methodOptions: spec.methodOptions,
+      batchTransform:
+        spec.gaussianAugmentation === undefined
+          ? undefined
+          : await gaussianAugmentationTransform(spec.gaussianAugmentation, spec.seed),
       noiseEpochs: spec.noiseEpochs,
       epochs: spec.epochs,
       batchSize: spec.batch,
@@ -191,6 +204,25 @@ export async function runCell(
         xs.dispose();
       }
     }
+    let certification: CertificationResult | undefined;
+    if (spec.certify !== undefined) {
+      const n = Math.min(spec.certifyLimit ?? DEFAULT_CERTIFY_LIMIT, nTest);
+      const xs = tf.slice(data.test.xs, 0, n);
+      const certifyBar = createProgressBar({ label: `${label} certify ${n} images`, total: 1 });
+      try {
+        certification = await runCertification(
+          model,
+          xs,
+          data.test.labels.slice(0, n),
+          spec.certify,
+          spec.seed,
+          (done, total) => certifyBar.update(done / total),
+        );
+      } finally {
+        xs.dispose();
+      }
+      certifyBar.finish(`${certification.abstained} abstained`);
+    }
     const result: CellResult = {
       schema: CELL_SCHEMA,
       id,
@@ -208,6 +240,7 @@ export async function runCell(
       featureMaps,
       gradientSimilarity: similarity,
       robustness,
+      ...(certification === undefined ? {} : { certification }),
     };
     return options.keepModel ? { result, model } : { result };
   } finally {

@@ -10,6 +10,7 @@ import {
 } from './args';
 import { listAttacks } from './attacks';
 import type { CellSpec } from './cell';
+import { parseCertifySettings } from './certification';
 import { DATA_OPTIONS } from './command';
 
 export const TRAINING_OPTIONS: OptionSpecs = {
@@ -67,6 +68,22 @@ export const TRAINING_OPTIONS: OptionSpecs = {
     value: 'N',
     help: "Square's model queries per image, for square and autoattack (default 1000)",
   },
+  'gaussian-augmentation': {
+    type: 'string',
+    value: 'SIGMA',
+    help: "train on x + N(0, SIGMA²) (Cohen et al.'s Gaussian augmentation, for randomised smoothing)",
+  },
+  certify: {
+    type: 'string',
+    value: 'S,N0,N,A',
+    help: "after training, certify the smoothed model (Cohen et al.'s CERTIFY: sigma, n0, n, alpha, e.g. 0.5,100,1000,0.001): certified accuracy against L2 radius",
+  },
+  'certify-limit': { type: 'string', value: 'N', help: 'certify the first N test images (default 200)' },
+  'method-options': {
+    type: 'string',
+    value: 'JSON',
+    help: 'each method\'s own options as JSON keyed by method name, {"METHOD":{"OPTION":VALUE,...},...} (checked by the registry; examples in the README)',
+  },
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -98,12 +115,35 @@ export function parseTrainingOptions(values: Values): Omit<CellSpec, 'model' | '
     pgdSteps: integerOption('pgd-steps', String(values['pgd-steps'])),
     queries: optionalInt(values, 'queries'),
     workers: workersOption(values.workers),
+    methodOptions: parseMethodOptions(values['method-options']),
+    gaussianAugmentation:
+      values['gaussian-augmentation'] === undefined
+        ? undefined
+        : positiveNumber('gaussian-augmentation', String(values['gaussian-augmentation'])),
+    certify: values.certify === undefined ? undefined : parseCertifySettings(String(values.certify)),
+    certifyLimit: optionalInt(values, 'certify-limit'),
   };
 }
 
 function workersOption(value: Values[string]): number | 'auto' | undefined {
   if (value === undefined) return undefined;
   return String(value) === 'auto' ? 'auto' : integerOption('workers', String(value));
+}
+
+/** `--method-options`: a JSON object keyed by method name, each value an object (checked in depth by the registry). */
+function parseMethodOptions(value: string | boolean | undefined): CellSpec['methodOptions'] {
+  if (value === undefined) return undefined;
+  const expected = 'a JSON object keyed by method name, {"METHOD":{"OPTION":VALUE}}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(value));
+  } catch {
+    refuse('method-options', expected, String(value));
+  }
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(parsed) || !Object.values(parsed as object).every(isObject))
+    refuse('method-options', expected, String(value));
+  return parsed as CellSpec['methodOptions'];
 }
 
 function positiveNumber(option: string, text: string): number {

@@ -5,7 +5,7 @@ import { parseCommandArgs } from '../src/args';
 import { type CellSpec, cellArgs, cellId, learningRateAt, shellQuote } from '../src/cell';
 import { sweepCells } from '../src/commands/compare';
 import { parseCellIdentity, trainCommand } from '../src/commands/train';
-import { listMethods } from '../src/methods';
+import { listMethods, methodEpsMeaning } from '../src/methods';
 import { builtModelNames } from '../src/model-builders';
 import { listModels } from '../src/models';
 import { parseTrainingOptions } from '../src/train-options';
@@ -39,12 +39,23 @@ describe('cells', () => {
       lrMinAfterNoise: fc.option(fc.constant(true as const), { nil: undefined }),
       attacks: fc.subarray(['fgsm', 'pgd']),
       attackEps: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 }),
+      methodOptions: fc.option(
+        fc.constant({ trades: { beta: 2, steps: 3 }, 'pgd-at': { randomStart: false } }),
+        {
+          nil: undefined,
+        },
+      ),
     });
     fc.assert(
       fc.property(spec, (s) => {
         const cell: CellSpec = {
           ...s,
-          eps: s.method === 'none' ? undefined : s.eps,
+          eps:
+            s.method === 'none'
+              ? undefined
+              : methodEpsMeaning(s.method) === 'L∞ input radius'
+                ? Math.abs(s.eps)
+                : s.eps,
           data: 'embedded',
           pgdSteps: 7,
         };
@@ -68,6 +79,27 @@ describe('cells', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('--method-options must be a JSON object of objects; a negative radius is refused for input-space methods', () => {
+    const parse = (args: string[]) => {
+      const { values } = parseCommandArgs('train', trainCommand.options, args);
+      return { ...parseCellIdentity(values), ...parseTrainingOptions(values) };
+    };
+    expect(
+      parse(['--method', 'trades', '--eps', '0.1', '--method-options', '{"trades":{"beta":1}}'])
+        .methodOptions,
+    ).toEqual({
+      trades: { beta: 1 },
+    });
+    for (const bad of ['{', '[1]', '{"trades":3}'])
+      expect(() => parse(['--method-options', bad])).toThrow(
+        expect.objectContaining({ argument: '--method-options' }),
+      );
+    expect(() => parse(['--method', 'pgd-at', '--eps=-0.1'])).toThrow(
+      expect.objectContaining({ argument: '--eps' }),
+    );
+    expect(parse(['--method', 'anl', '--eps=-0.1']).eps).toBe(-0.1);
   });
 
   it('steps the learning rate and holds its minimum once the noise is off (Table 3 protocol)', () => {

@@ -56,16 +56,42 @@ export type {
 
 // Training algorithms
 export { createTrainingAlgorithm } from './training/create-training-algorithm';
+export {
+  checkLossRequest,
+  disposeLossPass,
+  hasLossPass,
+  requireLossPass,
+  runLossPass,
+} from './training/loss-pass';
 export type { AnpMethodOptions } from './training/methods/anp-method';
+export type { FastAtMethodOptions } from './training/methods/fast-at-method';
+export type { FgsmAtMethodOptions } from './training/methods/fgsm-at-method';
 export type { GaussianMethodOptions } from './training/methods/gaussian-method';
+export {
+  adversarialUpdate,
+  type InputAttackOptions,
+  inputGradient,
+  signedStepInBall,
+  uniformStart,
+  weightedUpdate,
+} from './training/methods/input-attack';
 export type {
   CommonMethodOptions,
   MethodOptionSpec,
   NoiseMethodDefinition,
   RunnerContext,
 } from './training/methods/method-definition';
-export { booleanOption, finiteNumberOption, integerOption } from './training/methods/method-option-checks';
+export {
+  booleanOption,
+  boundsOption,
+  choiceOption,
+  finiteNumberOption,
+  integerOption,
+  nonNegativeOption,
+  rangeOption,
+} from './training/methods/method-option-checks';
 export type { MethodRunner, StepContext } from './training/methods/method-runner';
+export type { PgdAtMethodOptions } from './training/methods/pgd-at-method';
 export { plainStep } from './training/methods/plain-step';
 // Noise methods: the registry (every list of method names comes from here)
 export {
@@ -79,6 +105,7 @@ export {
   unregisterNoiseMethod,
 } from './training/methods/registry';
 export type { MethodOptionsInput } from './training/methods/resolve-method-options';
+export type { TradesMethodOptions } from './training/methods/trades-method';
 export { NoiseScale } from './training/noise-scale';
 export type { TrainingAlgorithmOptions } from './training/options';
 // Building blocks for a method's runner: one checked pass, applying its gradients, freeing it
@@ -91,6 +118,9 @@ export {
   runPass,
 } from './training/pass';
 export type {
+  LossPassRequest,
+  LossPassResult,
+  LossTermV1,
   NoiseFn,
   NoisePointInfo,
   PassRequest,

@@ -2,7 +2,7 @@ import { choiceOption, integerOption, numberOption, refuse } from '../args';
 import { setUpBackend } from '../backend';
 import { type CellSpec, writeJsonAtomic } from '../cell';
 import { COMMON_OPTIONS, type Command, log } from '../command';
-import { baselineMethod, listMethods, methodTakesEps } from '../methods';
+import { baselineMethod, listMethods, methodEpsMeaning, methodTakesEps } from '../methods';
 import { listModels } from '../models';
 import { formatCellSummary } from '../summary';
 import { parseTrainingOptions, TRAINING_OPTIONS } from '../train-options';
@@ -18,6 +18,8 @@ export function parseCellIdentity(values: Values): Pick<CellSpec, 'model' | 'met
     if (values.eps === undefined)
       refuse('eps', `a number for --method ${method} (the paper's 0.03, say)`, '');
     eps = numberOption('eps', String(values.eps));
+    if (eps < 0 && methodEpsMeaning(method) === 'L∞ input radius')
+      refuse('eps', `a radius >= 0 for --method ${method} (eps is its L∞ input radius)`, String(values.eps));
   } else if (values.eps !== undefined) {
     refuse('eps', 'unset with --method none (the baseline has no noise)', String(values.eps));
   }
@@ -44,7 +46,7 @@ export const trainCommand: Command = {
     eps: {
       type: 'string',
       value: 'E',
-      help: 'noise magnitude (required unless --method none; negative: --eps=-0.03)',
+      help: 'noise magnitude, or the L∞ input radius for fgsm-at, pgd-at, fast-at and trades (required unless --method none; negative noise: --eps=-0.03)',
     },
     seed: { type: 'string', default: '1', value: 'N', help: 'initial weights, batch order and noise draws' },
     ...TRAINING_OPTIONS,

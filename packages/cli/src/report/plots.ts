@@ -1,5 +1,6 @@
 // The report's plots as Vega-Lite specs built from grouped cell results. Each returns undefined when
 // the cells hold nothing for it (e.g. no attacks were run).
+import { certifiedAccuracyAt } from '../certification';
 import type { Group } from './summarise';
 import { meanSimilarity } from './tables';
 
@@ -312,9 +313,64 @@ function robustness(groups: Group[]): Plot | undefined {
   };
 }
 
+/** Cohen et al.'s Fig.: certified accuracy against L2 radius of the smoothed models (mean over seeds). */
+function certifiedAccuracy(groups: Group[]): Plot | undefined {
+  const certified = groups.filter((g) => g.cells.every((c) => c.certification !== undefined));
+  if (certified.length === 0) return undefined;
+  const all = certified.flatMap((g) => g.cells.flatMap((c) => c.certification?.correctRadii ?? []));
+  const top = Math.max(0.25, ...all);
+  const radii = Array.from({ length: CURVE_POINTS + 1 }, (_, i) => (top * i) / CURVE_POINTS);
+  const values = certified.flatMap((g) => {
+    const curves = g.cells.map((c) => certifiedAccuracyAt(c.certification?.correctRadii ?? [], radii));
+    const sigma = g.cells[0].certification?.sigma;
+    return radii.map((radius, i) => ({
+      method: `${g.label} (σ=${sigma})`,
+      radius,
+      accuracy: 100 * mean(curves.map((curve) => curve[i])),
+    }));
+  });
+  const c = certified[0].cells[0].certification;
+  return {
+    name: CERTIFIED_ACCURACY_PLOT,
+    title: 'Certified accuracy against L2 radius (randomised smoothing)',
+    caption: `Fraction of the first ${c?.images} test images the smoothed classifier certifies correct with at least this L2 radius (CERTIFY, n0 = ${c?.n0}, n = ${c?.n}, alpha = ${c?.alpha}; abstentions count as wrong; mean over seeds).`,
+    spec: {
+      ...base,
+      width: 380,
+      height: 240,
+      data: { values },
+      mark: { type: 'line', interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'radius', type: 'quantitative', title: 'L2 radius' },
+        y: {
+          field: 'accuracy',
+          type: 'quantitative',
+          title: 'certified accuracy (%)',
+          scale: { domain: [0, 100] },
+        },
+        color: { field: 'method', type: 'nominal' },
+      },
+    },
+  };
+}
+
+/** Radii at which the certified-accuracy curve is evaluated (the step function is exact between them). */
+const CURVE_POINTS = 200;
+
+/** The certified-accuracy plot's name (drawn only when cells carry certificates: --certify). */
+export const CERTIFIED_ACCURACY_PLOT = 'certified-accuracy';
+
 /** Every plot the cells have data for, in report order. */
 export function buildPlots(groups: Group[]): Plot[] {
-  return [trainingCurves, activationStd, featureMaps, errorVsEps, gradientSimilarity, robustness]
+  return [
+    trainingCurves,
+    activationStd,
+    featureMaps,
+    errorVsEps,
+    gradientSimilarity,
+    robustness,
+    certifiedAccuracy,
+  ]
     .map((f) => f(groups))
     .filter((p): p is Plot => p !== undefined);
 }

@@ -36,7 +36,7 @@ export function groupCells(cells: readonly CellResult[]): Group[] {
   const models = new Set(cells.map((c) => c.spec.model));
   const map = new Map<string, CellResult[]>();
   for (const c of cells) {
-    const key = `${c.spec.model}|${c.spec.method}|${c.spec.eps ?? ''}`;
+    const key = `${c.spec.model}|${c.spec.method}|${c.spec.eps ?? ''}${variantOf(c)}`;
     map.set(key, [...(map.get(key) ?? []), c]);
   }
   // The baseline first, then by model, method and eps.
@@ -49,7 +49,7 @@ export function groupCells(cells: readonly CellResult[]): Group[] {
   });
   return entries.map(([key, list]) => {
     const { model, method, eps } = list[0].spec;
-    const label = `${models.size > 1 ? `${model} ` : ''}${method}${eps === undefined ? '' : ` ${eps}`}`;
+    const label = `${models.size > 1 ? `${model} ` : ''}${method}${eps === undefined ? '' : ` ${eps}`}${variantOf(list[0])}`;
     const robustness: Group['robustness'] = [];
     for (const a of list[0].robustness) {
       for (const row of a.rows) {
@@ -76,4 +76,12 @@ export function groupCells(cells: readonly CellResult[]): Group[] {
       robustness,
     };
   });
+}
+
+/** What sets cells of one method and eps apart beyond the seed: Gaussian augmentation, the method's own options. */
+function variantOf(c: CellResult): string {
+  const own = c.spec.methodOptions?.[c.spec.method];
+  const options = own === undefined ? '' : ` ${JSON.stringify(own)}`;
+  const gauss = c.spec.gaussianAugmentation === undefined ? '' : ` +gauss σ=${c.spec.gaussianAugmentation}`;
+  return `${gauss}${options}`;
 }

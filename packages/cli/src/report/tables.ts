@@ -1,5 +1,6 @@
+import { certifiedAccuracyAt } from '../certification';
 import type { CellResult } from '../run-cell';
-import { type Group, groupCells, type Stat } from './summarise';
+import { type Group, groupCells, type Stat, stat } from './summarise';
 
 const pct = (v: number) => (100 * v).toFixed(2);
 
@@ -51,6 +52,29 @@ export function formatTables(cells: readonly CellResult[]): string {
             return r ? formatStat(r.accuracy) : '—';
           }),
         ]),
+      )}`,
+    );
+  }
+  const certified = groups.filter((g) => g.cells.every((c) => c.certification !== undefined));
+  if (certified.length > 0) {
+    const radii = [0, 0.25, 0.5, 1];
+    parts.push(
+      `### Certified accuracy of the smoothed model at L2 radius (%)\n\n${table(
+        ['method', 'sigma', ...radii.map((r) => `r = ${r}`), 'abstained', 'images'],
+        certified.map((g) => {
+          const curves = g.cells.map((c) => certifiedAccuracyAt(c.certification?.correctRadii ?? [], radii));
+          const c0 = g.cells[0].certification;
+          return [
+            g.label,
+            String(c0?.sigma),
+            ...radii.map((_, i) => {
+              const values = curves.map((curve) => curve[i]);
+              return formatStat(stat(values, c0?.images ?? 1));
+            }),
+            g.cells.map((c) => c.certification?.abstained).join(', '),
+            String(c0?.images),
+          ];
+        }),
       )}`,
     );
   }

@@ -1,6 +1,6 @@
 import { createRng } from '../rng/create-rng';
 import type { Rng } from '../rng/rng';
-import type { NoiseFn, PassResult, TrainableModelV1 } from '../training/trainable-model';
+import type { LossTermV1, NoiseFn, PassResult, TrainableModelV1 } from '../training/trainable-model';
 import type { ConformanceCase } from './types';
 
 /** What the trainable kit needs to drive an adapter's model. */
@@ -27,6 +27,8 @@ export interface TrainableConformanceOptions {
   readonly tolerance?: number;
   /** Elements probed per noise point (default 4). */
   readonly probes?: number;
+  /** Also check the optional `doLossPass` (the adapter implements it): input gradients against central differences. */
+  readonly lossPass?: boolean;
 }
 
 function shapeSize(shape: readonly number[]): number {
@@ -109,6 +111,87 @@ export function trainableConformanceCases<T, G>(
     } finally {
       free(model, result);
     }
+  }
+
+  /**
+   * doLossPass: one 'loss' term equals doPass's loss; the input gradients of
+   * loss(x0) + 0.5·KL(p(x0) ‖ p(x1)) + 0.25·loss(x1) match central differences in x0 and x1.
+   */
+  function lossPassCase(): ConformanceCase {
+    const terms: LossTermV1[] = [
+      { kind: 'loss', input: 0, weight: 1 },
+      { kind: 'kl', from: 0, to: 1, weight: 0.5 },
+      { kind: 'loss', input: 1, weight: 0.25 },
+    ];
+    return {
+      name: "doLossPass: input gradients match central finite differences; one loss term is doPass's loss",
+      run: () =>
+        withModel(async (model, x, y) => {
+          const ops = model.ops;
+          const lossPass = model.doLossPass?.bind(model);
+          if (lossPass === undefined)
+            throw new Error('the model has no doLossPass (lossPass: true was given)');
+          const shape = ops.shape(x);
+          const x0 = await ops.toArray(x);
+          const shift = ops.randomUniform(shape, -0.2, 0.2, seed);
+          const x1 = (await ops.toArray(shift)).map((v, k) => v + x0[k]);
+          ops.dispose(shift);
+          const lossAt = async (a: Float32Array, b: Float32Array, t: readonly LossTermV1[]) => {
+            const inputs = [ops.fromArray(a, shape), ops.fromArray(b, shape)];
+            const r = lossPass({
+              inputs,
+              y,
+              batchSize,
+              terms: t,
+              weightGradients: false,
+              inputGradients: [],
+            });
+            try {
+              return await scalar(model, r.loss);
+            } finally {
+              ops.dispose([...inputs, r.loss]);
+            }
+          };
+          const plain = pass(model, x, y, () => null, false, false);
+          const plainLoss = await scalar(model, plain.loss);
+          free(model, plain);
+          const single = await lossAt(x0, x1, [{ kind: 'loss', input: 0, weight: 1 }]);
+          if (Math.abs(single - plainLoss) > 1e-5 * Math.max(1, Math.abs(plainLoss)))
+            throw new Error(`one loss term gives ${single}, doPass ${plainLoss}`);
+          const inputs = [ops.fromArray(x0, shape), ops.fromArray(x1, shape)];
+          const r = lossPass({ inputs, y, batchSize, terms, weightGradients: false, inputGradients: [0, 1] });
+          const grads: Float32Array[] = [];
+          try {
+            if (r.weightGradients !== undefined)
+              throw new Error('weight gradients returned though not asked');
+            if (r.inputGradients?.length !== 2)
+              throw new Error(`expected 2 input gradients, got ${r.inputGradients?.length ?? 0}`);
+            for (const g of r.inputGradients) grads.push(await ops.toArray(g));
+          } finally {
+            ops.dispose([...inputs, r.loss, ...(r.inputGradients ?? [])]);
+            if (r.weightGradients !== undefined) model.disposeGradients(r.weightGradients);
+          }
+          const rng: Rng = createRng(seed + 1);
+          for (const which of [0, 1]) {
+            const g = grads[which];
+            const scale = g.reduce((s, v) => s + Math.abs(v), 0) / g.length;
+            for (let k = 0; k < probes; k++) {
+              const element = rng.int(g.length);
+              const bumped = (delta: number) => {
+                const a = x0.slice();
+                const b = x1.slice();
+                (which === 0 ? a : b)[element] += delta;
+                return lossAt(a, b, terms);
+              };
+              const fd = ((await bumped(h)) - (await bumped(-h))) / (2 * h);
+              if (Math.abs(fd - g[element]) > tolerance * Math.max(Math.abs(g[element]), scale) + 1e-5)
+                throw new Error(
+                  `input ${which}, element ${element}: gradient ${g[element]}, finite difference ${fd}`,
+                );
+            }
+          }
+        }),
+    };
   }
 
   const cases: ConformanceCase[] = [
@@ -258,6 +341,7 @@ export function trainableConformanceCases<T, G>(
         }),
     },
   ];
+  if (options.lossPass) cases.push(lossPassCase());
   return cases;
 }
 

@@ -46,7 +46,7 @@ function referenceSubject(
 }
 
 describe('TrainableModelV1 conformance kit on the reference model', () => {
-  for (const c of trainableConformanceCases(referenceSubject())) it(c.name, c.run);
+  for (const c of trainableConformanceCases(referenceSubject(), { lossPass: true })) it(c.name, c.run);
 });
 
 describe('the kit fails a model that breaks the contract', () => {
@@ -62,6 +62,22 @@ describe('the kit fails a model that breaks the contract', () => {
       };
     });
     const c = trainableConformanceCases(doubled).find((k) => k.name.startsWith('noise gradients'));
+    await expect(c?.run()).rejects.toThrow(/finite difference/);
+  });
+
+  it('loss-pass input gradients off by a factor of two', async () => {
+    const doubled = referenceSubject((model) => {
+      const doLossPass = model.doLossPass.bind(model);
+      model.doLossPass = (request) => {
+        const result = doLossPass(request);
+        const scaled = (result.inputGradients ?? []).map((g) => model.ops.scale(g, 2));
+        model.ops.dispose(result.inputGradients ?? []);
+        return { ...result, inputGradients: scaled };
+      };
+    });
+    const c = trainableConformanceCases(doubled, { lossPass: true }).find((k) =>
+      k.name.startsWith('doLossPass'),
+    );
     await expect(c?.run()).rejects.toThrow(/finite difference/);
   });
 

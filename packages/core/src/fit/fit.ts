@@ -4,6 +4,7 @@ import { settingsForEpoch } from '../schedule/noise-schedule';
 import { assertInteger } from '../shape';
 import type { StepSettings } from '../training/algorithm';
 import { createTrainingAlgorithm } from '../training/create-training-algorithm';
+import { requireLossPass } from '../training/loss-pass';
 import type { NoiseMethodDefinition } from '../training/methods/method-definition';
 import { algorithmOptionKeys, resolveOptions } from '../training/options';
 import type { TrainableModelV1 } from '../training/trainable-model';
@@ -97,6 +98,8 @@ export async function runFit<T, G>(
   checked: CheckedFit,
   hooks: FitHooks<T> = {},
 ): Promise<FitHistory> {
+  // A method-provided loss needs the model's optional doLossPass: refused before anything runs.
+  if (checked.definition.needsLossPass) requireLossPass(model, checked.definition.name);
   if (typeof data !== 'function' && !isIterable(data)) {
     invalidArgument('data', 'an iterable or async iterable of batches, or (context) => one', data);
   }
@@ -238,6 +241,13 @@ function scheduleOf(
   for (let epoch = 0; epoch < epochs; epoch++) {
     const s = renamed(() => settingsForEpoch(schedule, epoch));
     settings.push(definition.injectsNoise ? s : { ...s, noise: false });
+    if (definition.perturbs === 'inputs' && s.eps < 0) {
+      invalidArgument(
+        'options.eps',
+        `a radius >= 0 for method '${definition.name}' (eps is an L∞ input radius; epoch ${epoch} has ${s.eps})`,
+        s.eps,
+      );
+    }
   }
   return settings;
 }

@@ -1,4 +1,6 @@
 import type {
+  LossPassRequest,
+  LossPassResult,
   NoiseFn,
   NoisePointInfo,
   PassRequest,
@@ -26,6 +28,12 @@ export interface PassRecord {
   readonly noiseGradients: Float32Array[];
 }
 
+/** What one `doLossPass` saw: its request (less the tensors) and each input's values. */
+export interface LossPassRecord {
+  readonly request: Omit<LossPassRequest<RefTensor>, 'inputs' | 'y'>;
+  readonly inputs: Float32Array[];
+}
+
 /**
  * A two-layer linear network with a noise point after each layer and squared loss:
  *   h1 = x W1ᵀ (noise point 0, [B, hidden]), h2 = ĥ1 W2ᵀ (noise point 1, [B, out]),
@@ -41,6 +49,7 @@ export class TwoLayerLinearModel implements TrainableModelV1<RefTensor, LinearGr
   readonly specificationVersion = 'v1' as const;
   readonly noisePoints: readonly NoisePointInfo[];
   readonly passes: PassRecord[] = [];
+  readonly lossPasses: LossPassRecord[] = [];
   applied = 0;
   /** Throw inside `doPass` on this (0-based) call, after the noise function ran. */
   throwOnPass = -1;
@@ -120,6 +129,81 @@ export class TwoLayerLinearModel implements TrainableModelV1<RefTensor, LinearGr
     });
   }
 
+  /**
+   * The method-provided loss by hand, noise points the identity: per input i, out_i = x_i W1ᵀ W2ᵀ;
+   * `'loss'` is the squared loss above (d/dout = (out − y)/B); `'kl'` takes p = softmax(out) and
+   * KL(p_a ‖ p_b) = Σ_c p_a (log p_a − log p_b), whose gradients are (p_b − p_a)/B in out_b and
+   * p_a ⊙ (log p_a − log p_b − KL)/B in out_a. Then back through both layers to W and x.
+   * The model has no dropout or noise of its own, so `mode` changes nothing.
+   */
+  doLossPass(request: LossPassRequest<RefTensor>): LossPassResult<RefTensor, LinearGradients> {
+    const { ops, inputSize: n, hidden: m, outputs: c } = this;
+    const B = request.batchSize;
+    this.lossPasses.push({
+      request: {
+        batchSize: B,
+        terms: request.terms,
+        weightGradients: request.weightGradients,
+        inputGradients: request.inputGradients,
+        mode: request.mode,
+      },
+      inputs: request.inputs.map((x) => x.data.slice()),
+    });
+    const xs = request.inputs.map((x) => x.data);
+    const y = request.y.data;
+    // Activations pass through float32 as at doPass's (identity) noise points.
+    const f32 = (a: Float64Array) => Float64Array.from(Float32Array.from(a));
+    const h1 = xs.map((x) => f32(matmulT(x, this.w1, B, n, m)));
+    const out = h1.map((h) => f32(matmulT(h, this.w2, B, m, c)));
+    const dOut = out.map(() => new Float64Array(B * c));
+    let loss = 0;
+    for (const term of request.terms) {
+      const w = term.weight;
+      if (term.kind === 'loss') {
+        const o = out[term.input];
+        for (let k = 0; k < o.length; k++) {
+          const diff = o[k] - y[k];
+          loss += (w * 0.5 * diff * diff) / B;
+          dOut[term.input][k] += (w * diff) / B;
+        }
+        continue;
+      }
+      for (let i = 0; i < B; i++) {
+        const logP = logSoftmaxRow(out[term.from], i, c);
+        const logQ = logSoftmaxRow(out[term.to], i, c);
+        let kl = 0;
+        for (let k = 0; k < c; k++) kl += Math.exp(logP[k]) * (logP[k] - logQ[k]);
+        loss += (w * kl) / B;
+        for (let k = 0; k < c; k++) {
+          const p = Math.exp(logP[k]);
+          dOut[term.to][i * c + k] += (w * (Math.exp(logQ[k]) - p)) / B;
+          if (!term.fixFrom) dOut[term.from][i * c + k] += (w * p * (logP[k] - logQ[k] - kl)) / B;
+        }
+      }
+    }
+    const dW1 = new Float64Array(this.w1.length);
+    const dW2 = new Float64Array(this.w2.length);
+    const dXs: Float64Array[] = [];
+    xs.forEach((x, i) => {
+      const d1 = matmul(dOut[i], this.w2, B, c, m);
+      const g2 = outer(dOut[i], h1[i], B, c, m);
+      const g1 = outer(d1, x, B, m, n);
+      for (let k = 0; k < dW2.length; k++) dW2[k] += g2[k];
+      for (let k = 0; k < dW1.length; k++) dW1[k] += g1[k];
+      dXs.push(matmul(d1, this.w1, B, m, n));
+    });
+    const result: {
+      loss: RefTensor;
+      weightGradients?: LinearGradients;
+      inputGradients?: RefTensor[];
+    } = { loss: ops.fromArray([loss], []) };
+    if (request.weightGradients) result.weightGradients = { dW1, dW2, disposed: false };
+    result.inputGradients = request.inputGradients.map((i) =>
+      ops.fromArray(Float32Array.from(dXs[i]), [B, n]),
+    );
+    return result;
+  }
+
   doApplyGradients(g: LinearGradients): void {
     if (g.disposed) throw new Error('applying freed gradients');
     if (this.throwOnApply) throw new Error('optimizer failure (test)');
@@ -169,5 +253,28 @@ function outer(d: Float64Array, a: ArrayLike<number>, B: number, m: number, n: n
   const out = new Float64Array(m * n);
   for (let i = 0; i < B; i++)
     for (let j = 0; j < m; j++) for (let k = 0; k < n; k++) out[j * n + k] += d[i * m + j] * a[i * n + k];
+  return out;
+}
+
+/** d [B, m] times W [m, n]: [B, n], in float64. */
+function matmul(d: Float64Array, w: Float64Array, B: number, m: number, n: number): Float64Array {
+  const out = new Float64Array(B * n);
+  for (let i = 0; i < B; i++)
+    for (let j = 0; j < m; j++) {
+      const v = d[i * m + j];
+      for (let k = 0; k < n; k++) out[i * n + k] += v * w[j * n + k];
+    }
+  return out;
+}
+
+/** log softmax of row i of a [B, c] array. */
+function logSoftmaxRow(a: Float64Array, i: number, c: number): Float64Array {
+  let max = -Infinity;
+  for (let k = 0; k < c; k++) max = Math.max(max, a[i * c + k]);
+  let sum = 0;
+  for (let k = 0; k < c; k++) sum += Math.exp(a[i * c + k] - max);
+  const logSum = max + Math.log(sum);
+  const out = new Float64Array(c);
+  for (let k = 0; k < c; k++) out[k] = a[i * c + k] - logSum;
   return out;
 }

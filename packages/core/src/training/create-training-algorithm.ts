@@ -11,7 +11,9 @@ import { validateStep } from './validate-step';
  * A registered noise method (SPEC.md's built-ins or one added with `registerNoiseMethod`) written
  * once against `TrainableModelV1`. Every step validates its arguments first. With noise off
  * (`settings.noise === false`), eps = 0 or a model without noise points, every method takes the
- * baseline step (one pass, no noise) and leaves its state alone.
+ * baseline step (one pass, no noise) and leaves its state alone. Input-space methods
+ * (`perturbs: 'inputs'`) need no noise points, refuse eps < 0 and, with `needsLossPass`, a model
+ * without `doLossPass` (AnlError UNSUPPORTED naming `model`).
  */
 export function createTrainingAlgorithm<T>(
   ops: TensorOpsV1<T>,
@@ -30,7 +32,9 @@ export function createTrainingAlgorithm<T>(
     step(model: TrainableModelV1<T>, batch: Batch<T>, settings: StepSettings, rng: Rng): StepOutcome<T> {
       const labels = validateStep(definition, resolved.numClasses, model, batch, settings, rng);
       const ctx = { ops, model, batch, settings, rng, labels };
-      const noisy = runner !== null && settings.noise && settings.eps !== 0 && model.noisePoints.length > 0;
+      // Input-space methods (adversarial training) need no noise points; eps is their input radius.
+      const hasTarget = definition.perturbs === 'inputs' || model.noisePoints.length > 0;
+      const noisy = runner !== null && settings.noise && settings.eps !== 0 && hasTarget;
       return { loss: noisy ? runner.step(ctx) : plainStep(ctx) };
     },
     stateBytes: () => runner?.stateBytes() ?? 0,

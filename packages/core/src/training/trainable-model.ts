@@ -53,6 +53,54 @@ export interface PassResult<T, G> {
 }
 
 /**
+ * One term of a method-provided loss (`doLossPass`), version 1. Every term is a batch mean:
+ * - `'loss'`: the model's own training loss (what `doPass` minimises) on `inputs[input]` against `y`;
+ * - `'kl'`: KL(p(inputs[from]) ‖ p(inputs[to])), p the model's class probabilities (its softmax
+ *   outputs, or softmax of its logits), Σ_c p_c (log p_c − log q_c) per sample; with `fixFrom` the
+ *   first distribution is a constant (no gradient flows through it: TRADES's inner maximisation).
+ * A loss is Σ weight · term. New kinds come with a new version, so an adapter never meets one it
+ * does not know.
+ */
+export type LossTermV1 =
+  | { readonly kind: 'loss'; readonly input: number; readonly weight: number }
+  | {
+      readonly kind: 'kl';
+      readonly from: number;
+      readonly to: number;
+      readonly weight: number;
+      readonly fixFrom?: boolean;
+    };
+
+/**
+ * A pass whose loss the training method composes, over one or more versions of the batch's input
+ * (e.g. clean and adversarial). Forwards run in training mode with every noise point the identity
+ * (input-space methods add no activation noise); `attackMode: 'inference'` runs them in inference
+ * mode instead (for crafting attacks with dropout / noise off).
+ */
+export interface LossPassRequest<T> {
+  /** Model inputs, each of the batch's shape `[B, ...inputShape]`. */
+  readonly inputs: readonly T[];
+  readonly y: T;
+  readonly batchSize: number;
+  readonly terms: readonly LossTermV1[];
+  /** Compute dJ/dW (for `doApplyGradients`). */
+  readonly weightGradients: boolean;
+  /** Indices into `inputs` whose gradient dJ/dx is wanted (returned in this order). */
+  readonly inputGradients: readonly number[];
+  /** 'training' (default) or 'inference': the mode of every forward in this pass. */
+  readonly mode?: 'training' | 'inference';
+}
+
+/** What a loss pass returns; the caller owns every tensor (and `disposeGradients(weightGradients)`). */
+export interface LossPassResult<T, G> {
+  /** Σ weight · term, shape `[]`. */
+  readonly loss: T;
+  readonly weightGradients?: G;
+  /** One per entry of `request.inputGradients`, each of its input's shape. */
+  readonly inputGradients?: readonly T[];
+}
+
+/**
  * The "differentiable step" an adapter fulfils so @anl/core's training algorithms (ANL, CANL, LAT,
  * Gaussian, ANP, none) run on its models. Methods start with `do` so users don't call them by accident.
  * `G` is the adapter's own representation of weight gradients, opaque to core.
@@ -65,4 +113,10 @@ export interface TrainableModelV1<T, G = unknown> {
   /** Applies gradients with the model's optimizer. Must leave weights unchanged if it throws. */
   doApplyGradients(gradients: G): void;
   disposeGradients(gradients: G): void;
+  /**
+   * Optional capability (added within v1; methods that call it declare `needsLossPass`): a pass with
+   * a method-provided loss, for input-space training methods (FGSM / PGD / fast adversarial
+   * training, TRADES). A model without it trains every other method.
+   */
+  doLossPass?(request: LossPassRequest<T>): LossPassResult<T, G>;
 }

@@ -3,6 +3,7 @@ import { validateLabels } from '../noise/validate-labels';
 import type { Rng } from '../rng/rng';
 import { assertFinite, assertInteger } from '../shape';
 import type { Batch, StepSettings } from './algorithm';
+import { requireLossPass } from './loss-pass';
 import type { NoiseMethodDefinition } from './methods/method-definition';
 import type { TrainableModelV1 } from './trainable-model';
 
@@ -29,6 +30,14 @@ export function validateStep<T>(
     invalidArgument('settings', 'an object { eps, noise }', settings);
   assertFinite(settings.eps, 'settings.eps');
   if (typeof settings.noise !== 'boolean') invalidArgument('settings.noise', 'a boolean', settings.noise);
+  if (method.perturbs === 'inputs' && settings.eps < 0) {
+    invalidArgument(
+      'settings.eps',
+      `a radius >= 0 for method '${method.name}' (eps is an L∞ input radius)`,
+      settings.eps,
+    );
+  }
+  if (method.needsLossPass) requireLossPass(model, method.name);
   if (settings.anpAlpha !== undefined) assertFinite(settings.anpAlpha, 'settings.anpAlpha');
   if (settings.anpPasses !== undefined) assertInteger(settings.anpPasses, 'settings.anpPasses', 1);
   if (typeof rng !== 'object' || rng === null || typeof rng.nextUint32 !== 'function') {

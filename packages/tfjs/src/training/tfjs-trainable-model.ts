@@ -1,5 +1,9 @@
 import {
   AnlError,
+  checkLossRequest,
+  type LossPassRequest,
+  type LossPassResult,
+  type LossTermV1,
   type NoisePointInfo,
   type PassRequest,
   type PassResult,
@@ -13,11 +17,19 @@ import {
   dispose,
   isFinite as elementIsFinite,
   engine,
+  exp,
+  log,
   logicalAnd,
+  logSoftmax,
+  maximum,
+  mean,
+  mul,
   type NamedTensorMap,
   type Optimizer,
   type Scalar,
   scalar,
+  sub,
+  sum,
   type Tensor,
   tidy,
   type Variable,
@@ -214,6 +226,127 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
     }
   }
 
+  /**
+   * A method-provided loss (`LossTermV1`s) over several inputs, for input-space methods (adversarial
+   * training, TRADES). Every forward runs in `request.mode` (training by default) with noise layers
+   * the identity; `'loss'` terms use the model's loss, `'kl'` terms its class probabilities (its
+   * softmax outputs, or softmax of its logits when the last layer is not a softmax). The model's
+   * regularisation losses are added once when a `'loss'` term is present, as in `doPass`. Input
+   * gradients come from the same `engine().gradients` call as the weights'.
+   */
+  doLossPass(request: LossPassRequest<Tensor>): LossPassResult<Tensor, NamedGradients> {
+    checkLossRequest(request, (t) => t.shape);
+    const training = (request.mode ?? 'training') === 'training';
+    const variables = request.weightGradients ? this.trainableVariables() : [];
+    // Each input whose gradient is asked gets its own source tensor (a clone shares the data).
+    const wanted = [...new Set(request.inputGradients)];
+    const sources = wanted.map((i) => clone(request.inputs[i]));
+    const inputs = request.inputs.map((x, i) => {
+      const k = wanted.indexOf(i);
+      return k < 0 ? x : sources[k];
+    });
+    const probabilities = lastActivation(this.model) === 'softmax';
+    const forward = (x: Tensor): Tensor =>
+      withUnfusedLayerCalls(this.model, () => this.model.apply(x, { training }) as Tensor);
+    const logProbabilities = (out: Tensor): Tensor =>
+      // log of probabilities; the floor keeps -Infinity out (as the attacks' classifier).
+      probabilities ? log(maximum(out, 1e-30)) : logSoftmax(out, -1);
+    // A KL's fixed side is computed outside the tape: no gradient can flow through it.
+    const fixed = new Map<number, Tensor>();
+    this.firstLayerReuse?.clear();
+    const identity = { inject: (_name: string, h: Tensor) => h };
+    const lossFn = (): Scalar =>
+      withNoiseInjector(identity, () => {
+        const outputs = new Map<number, Tensor>();
+        const out = (i: number) => {
+          let o = outputs.get(i);
+          if (o === undefined) {
+            o = forward(inputs[i]);
+            outputs.set(i, o);
+          }
+          return o;
+        };
+        let total: Tensor | null = null;
+        const addTerm = (t: Tensor) => {
+          total = total === null ? t : add(total, t);
+        };
+        for (const term of request.terms)
+          addTerm(mul(this.termValue(term, out, fixed, logProbabilities, request), term.weight));
+        const firstLoss = request.terms.find(
+          (t): t is Extract<LossTermV1, { kind: 'loss' }> => t.kind === 'loss',
+        );
+        if (firstLoss !== undefined) {
+          // The trainer's accuracy counts the first input the model's loss is taken on.
+          if (request.weightGradients && this.predictionObserver !== null)
+            this.predictionObserver(request.y, out(firstLoss.input));
+          for (const regularisation of this.model.calculateLosses()) addTerm(regularisation);
+        }
+        return total as unknown as Scalar;
+      });
+    try {
+      for (const term of request.terms) {
+        if (term.kind === 'kl' && term.fixFrom && !fixed.has(term.from)) {
+          fixed.set(
+            term.from,
+            tidy(() =>
+              withNoiseInjector(identity, () => logProbabilities(forward(request.inputs[term.from]))),
+            ),
+          );
+        }
+      }
+      const allSources = [...variables, ...sources];
+      if (allSources.length === 0) {
+        const loss = tidy(lossFn);
+        return request.weightGradients
+          ? { loss, weightGradients: {}, inputGradients: [] }
+          : { loss, inputGradients: [] };
+      }
+      const { value, grads } = engine().gradients(lossFn, allSources, undefined, true);
+      const result: { loss: Tensor; weightGradients?: NamedGradients; inputGradients: Tensor[] } = {
+        loss: value,
+        inputGradients: [],
+      };
+      if (request.weightGradients) {
+        const named: NamedGradients = {};
+        variables.forEach((v, i) => {
+          if (grads[i] != null) named[v.name] = grads[i];
+        });
+        result.weightGradients = named;
+      }
+      const inputGrads = wanted.map((i, k) => grads[variables.length + k] ?? zeros(request.inputs[i].shape));
+      result.inputGradients = request.inputGradients.map((i) => {
+        const g = inputGrads[wanted.indexOf(i)];
+        return request.inputGradients.indexOf(i) === request.inputGradients.lastIndexOf(i) ? g : clone(g);
+      });
+      // Duplicated requests got clones; free the originals those came from.
+      wanted.forEach((i, k) => {
+        if (request.inputGradients.indexOf(i) !== request.inputGradients.lastIndexOf(i))
+          dispose(inputGrads[k]);
+      });
+      return result;
+    } catch (error) {
+      discardFailedTape();
+      throw error;
+    } finally {
+      dispose(sources);
+      dispose([...fixed.values()]);
+    }
+  }
+
+  /** One term's value (a batch mean), inside the tape. */
+  private termValue(
+    term: LossTermV1,
+    out: (i: number) => Tensor,
+    fixed: ReadonlyMap<number, Tensor>,
+    logProbabilities: (out: Tensor) => Tensor,
+    request: LossPassRequest<Tensor>,
+  ): Tensor {
+    if (term.kind === 'loss') return this.lossFunction(request.y, out(term.input));
+    const logP = (term.fixFrom ? fixed.get(term.from) : undefined) ?? logProbabilities(out(term.from));
+    const logQ = logProbabilities(out(term.to));
+    return mean(sum(mul(exp(logP), sub(logP, logQ)), -1));
+  }
+
   /** Frees what the adapter keeps between passes (the first layer's cached output); the model stays usable. */
   dispose(): void {
     this.firstLayerReuse?.clear();
@@ -297,6 +430,12 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
     }
     return eta;
   }
+}
+
+function lastActivation(model: LayersModel): string | undefined {
+  const last = model.layers[model.layers.length - 1];
+  const activation = (last?.getConfig() as { activation?: unknown } | undefined)?.activation;
+  return typeof activation === 'string' ? activation : undefined;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

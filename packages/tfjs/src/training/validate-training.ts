@@ -79,7 +79,9 @@ export function checkTraining(model: LayersModel, options: TrainWithNoiseOptions
     TFJS_TRAIN_OPTION_KEYS,
     learningRateHook(optimizer, options),
   );
-  if (fit.definition.injectsNoise && findNoiseLayers(model).length === 0) {
+  // Input-space methods (adversarial training) perturb the inputs: no noise layers needed.
+  const perturbsActivations = fit.definition.perturbs !== 'inputs';
+  if (fit.definition.injectsNoise && perturbsActivations && findNoiseLayers(model).length === 0) {
     throw new AnlError(
       'NOT_FOUND',
       `method '${fit.definition.name}' needs noise layers, but the model has none; add them with insertNoiseLayers(model, { after: [...] }) or noiseLayer()`,

@@ -41,8 +41,20 @@ export interface NoiseMethodDefinition<O extends object = Record<string, unknown
   readonly name: string;
   /** One line for documentation and `listNoiseMethods()` readers. */
   readonly summary: string;
-  /** False for the baseline: no noise layers required, no eps, never a noisy step. */
+  /**
+   * False for the baseline: no eps, never a perturbed step. True for every method that perturbs
+   * something by eps: activations at noise points (noise layers required), or the inputs (see
+   * `perturbs`).
+   */
   readonly injectsNoise: boolean;
+  /**
+   * What eps perturbs: `'activations'` (default: noise at the noise points, which the model must
+   * have) or `'inputs'` (adversarial training: eps is an L∞ radius around each input, eps >= 0, and
+   * the model needs no noise layers).
+   */
+  readonly perturbs?: 'activations' | 'inputs';
+  /** True when the runner calls the model's optional `doLossPass` (a method-provided loss). */
+  readonly needsLossPass?: boolean;
   /** True when a step needs integer class labels (`batch.labels`) and `numClasses` (CANL). */
   readonly needsLabels: boolean;
   /** True when the method reads s(h), so `std` / `runningMomentum` mean something to it. */

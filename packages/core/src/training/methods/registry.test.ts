@@ -11,7 +11,7 @@ import type { NoiseMethodDefinition } from './method-definition';
 import { finiteNumberOption } from './method-option-checks';
 import { getNoiseMethod, listNoiseMethods, registerNoiseMethod, unregisterNoiseMethod } from './registry';
 
-const BUILT_INS = ['none', 'anl', 'canl', 'lat', 'gaussian', 'anp'];
+const BUILT_INS = ['none', 'anl', 'canl', 'lat', 'gaussian', 'anp', 'fgsm-at', 'pgd-at', 'fast-at', 'trades'];
 
 function expectAnlError(fn: () => unknown, code: string, argument: string) {
   let caught: unknown;
@@ -55,7 +55,7 @@ const shiftMethod: NoiseMethodDefinition<{ shift: number }> = {
 };
 
 describe('the noise-method registry', () => {
-  it('lists the built-ins in SPEC order', () => {
+  it('lists the built-ins in SPEC order, then the input-space defences', () => {
     expect(listNoiseMethods()).toEqual(BUILT_INS);
     expect(getNoiseMethod('canl').needsLabels).toBe(true);
     expect(getNoiseMethod('none').injectsNoise).toBe(false);

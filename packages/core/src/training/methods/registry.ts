@@ -2,13 +2,28 @@ import { AnlError, describeValue, invalidArgument } from '../../errors';
 import { anlMethod } from './anl-method';
 import { anpMethod } from './anp-method';
 import { canlMethod } from './canl-method';
+import { fastAtMethod } from './fast-at-method';
+import { fgsmAtMethod } from './fgsm-at-method';
 import { gaussianMethod } from './gaussian-method';
 import { latMethod } from './lat-method';
 import type { NoiseMethodDefinition } from './method-definition';
 import { noneMethod } from './none-method';
+import { pgdAtMethod } from './pgd-at-method';
+import { tradesMethod } from './trades-method';
 
-/** The methods of SPEC.md, registered below: the one place that lists them. */
-const BUILT_IN_METHODS = [noneMethod, anlMethod, canlMethod, latMethod, gaussianMethod, anpMethod] as const;
+/** The methods of SPEC.md, then the input-space defences, registered below: the one place that lists them. */
+const BUILT_IN_METHODS = [
+  noneMethod,
+  anlMethod,
+  canlMethod,
+  latMethod,
+  gaussianMethod,
+  anpMethod,
+  fgsmAtMethod,
+  pgdAtMethod,
+  fastAtMethod,
+  tradesMethod,
+] as const;
 
 /** The method a noise layer is placed for when none is named. */
 export const DEFAULT_NOISE_METHOD: BuiltInNoiseMethod = anlMethod.name;
@@ -50,6 +65,14 @@ export function registerNoiseMethod<O extends object>(definition: NoiseMethodDef
     if (typeof definition[flag] !== 'boolean')
       invalidArgument(`definition.${flag}`, 'a boolean', definition[flag]);
   }
+  if (
+    definition.perturbs !== undefined &&
+    definition.perturbs !== 'activations' &&
+    definition.perturbs !== 'inputs'
+  )
+    invalidArgument('definition.perturbs', "'activations' or 'inputs'", definition.perturbs);
+  if (definition.needsLossPass !== undefined && typeof definition.needsLossPass !== 'boolean')
+    invalidArgument('definition.needsLossPass', 'a boolean', definition.needsLossPass);
   if (typeof definition.usesStd !== 'boolean' && typeof definition.usesStd !== 'function') {
     invalidArgument('definition.usesStd', 'a boolean or (options) => boolean', definition.usesStd);
   }
