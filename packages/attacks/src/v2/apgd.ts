@@ -2,7 +2,6 @@ import { createRng, type Rng } from '@anl/core';
 import { apgdPhases, oscillates } from './apgd-schedule';
 import type { AttackClassifier } from './attack-classifier';
 import {
-  type Attack,
   type AttackLabels,
   type AttackResult,
   type AttackRunOptions,
@@ -20,6 +19,7 @@ import { lossFunction } from './descent-attack';
 import { eotDraws, eotGradient, integerSetting, positiveSetting } from './eot';
 import type { AttackLoss } from './losses';
 import { type NormBall, normBall } from './norm-ball';
+import { ReadModeAttack } from './read-mode-attack';
 
 export interface ApgdSettings {
   /** 'linf' (default) or 'l2'. */
@@ -55,7 +55,7 @@ function replaceRows<T>(run: CheckedRun<T>, table: T, rows: Int32Array, src: T):
  * 0.75, and the best point kept. Untargeted with CE or DLR; APGD-T follows the targeted DLR (or CE)
  * loss to the top other classes.
  */
-export class ApgdAttack implements Attack {
+export class ApgdAttack extends ReadModeAttack {
   readonly name: string;
   readonly steps: number;
   readonly restarts: number;
@@ -67,6 +67,7 @@ export class ApgdAttack implements Attack {
   private readonly eotSetting: number | undefined;
 
   constructor(settings: ApgdSettings = {}) {
+    super();
     this.ball = normBall(settings.norm ?? 'linf', 'settings.norm');
     this.loss = lossFunction(settings.loss, 'settings.loss');
     this.steps = integerSetting(settings.steps, 'settings.steps', 100);
@@ -80,25 +81,7 @@ export class ApgdAttack implements Attack {
     this.name = this.targetClasses > 0 ? `APGD-T-${loss}` : `APGD-${loss}`;
   }
 
-  run<T>(
-    classifier: AttackClassifier<T>,
-    x: T,
-    labels: AttackLabels,
-    options: AttackRunOptions,
-  ): Promise<AttackResult<T>> {
-    return this.runWith(classifier, x, labels, options, 'sync');
-  }
-
-  runAsync<T>(
-    classifier: AttackClassifier<T>,
-    x: T,
-    labels: AttackLabels,
-    options: AttackRunOptions,
-  ): Promise<AttackResult<T>> {
-    return this.runWith(classifier, x, labels, options, 'async');
-  }
-
-  private async runWith<T>(
+  protected async runWith<T>(
     classifier: AttackClassifier<T>,
     x: T,
     labels: AttackLabels,

@@ -1,7 +1,6 @@
 import { createRng, invalidArgument, type Rng } from '@anl/core';
 import type { AttackClassifier } from './attack-classifier';
 import {
-  type Attack,
   type AttackLabels,
   type AttackResult,
   type AttackRunOptions,
@@ -18,6 +17,7 @@ import type { ReadMode } from './classifier-reads';
 import { booleanSetting, eotDraws, eotGradient, integerSetting, positiveSetting } from './eot';
 import { type AttackLoss, crossEntropyLoss, dlrLoss } from './losses';
 import { type NormBall, normBall } from './norm-ball';
+import { ReadModeAttack } from './read-mode-attack';
 
 export interface DescentSettings {
   /** Gradient steps (default 10). */
@@ -48,7 +48,7 @@ export function lossFunction(loss: unknown, argument: string): AttackLoss {
  * are the steps a subclass may override; the loop, the label rule, EOT and the bookkeeping are shared.
  * An input keeps the first iterate at which it became adversarial; others end at the last iterate.
  */
-export class DescentAttack implements Attack {
+export class DescentAttack extends ReadModeAttack {
   readonly name: string;
   readonly steps: number;
   readonly relativeStepSize: number;
@@ -60,6 +60,7 @@ export class DescentAttack implements Attack {
   private readonly eotSetting: number | undefined;
 
   constructor(name: string, norm: 'linf' | 'l2', settings: DescentSettings = {}) {
+    super();
     if (settings == null || typeof settings !== 'object') invalidArgument('settings', 'an object', settings);
     this.name = name;
     this.ball = normBall(norm, 'norm');
@@ -90,25 +91,7 @@ export class DescentAttack implements Attack {
     return this.ball.project(run.ops, x, xAdv, eps);
   }
 
-  run<T>(
-    classifier: AttackClassifier<T>,
-    x: T,
-    labels: AttackLabels,
-    options: AttackRunOptions,
-  ): Promise<AttackResult<T>> {
-    return this.runWith(classifier, x, labels, options, 'sync');
-  }
-
-  runAsync<T>(
-    classifier: AttackClassifier<T>,
-    x: T,
-    labels: AttackLabels,
-    options: AttackRunOptions,
-  ): Promise<AttackResult<T>> {
-    return this.runWith(classifier, x, labels, options, 'async');
-  }
-
-  private async runWith<T>(
+  protected async runWith<T>(
     classifier: AttackClassifier<T>,
     x: T,
     labels: AttackLabels,

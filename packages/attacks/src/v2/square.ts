@@ -1,7 +1,6 @@
 import { AnlError, createRng, type Rng } from '@anl/core';
 import type { AttackClassifier } from './attack-classifier';
 import {
-  type Attack,
   type AttackLabels,
   type AttackResult,
   type AttackRunOptions,
@@ -17,6 +16,7 @@ import type { ReadMode } from './classifier-reads';
 import { integerSetting, positiveSetting } from './eot';
 import { margins } from './losses';
 import { normBall } from './norm-ball';
+import { ReadModeAttack } from './read-mode-attack';
 import {
   at,
   type ImageLayout,
@@ -44,7 +44,7 @@ export interface SquareSettings {
  * accepted only when the margin z_y − max_{j≠y} z_j falls. Uses logits only, never gradients, so it
  * sees through gradient masking.
  */
-export class SquareAttack implements Attack {
+export class SquareAttack extends ReadModeAttack {
   readonly name: string;
   readonly norm: 'linf' | 'l2';
   readonly queries: number;
@@ -53,6 +53,7 @@ export class SquareAttack implements Attack {
   private readonly onQuery: SquareSettings['onQuery'];
 
   constructor(settings: SquareSettings = {}) {
+    super();
     this.norm = normBall(settings.norm ?? 'linf', 'settings.norm').norm;
     this.queries = integerSetting(settings.queries, 'settings.queries', 5000);
     this.pInit = positiveSetting(settings.pInit, 'settings.pInit', 0.8);
@@ -61,25 +62,7 @@ export class SquareAttack implements Attack {
     this.name = `Square-${this.norm === 'linf' ? 'Linf' : 'L2'}-${this.queries}`;
   }
 
-  run<T>(
-    classifier: AttackClassifier<T>,
-    x: T,
-    labels: AttackLabels,
-    options: AttackRunOptions,
-  ): Promise<AttackResult<T>> {
-    return this.runWith(classifier, x, labels, options, 'sync');
-  }
-
-  runAsync<T>(
-    classifier: AttackClassifier<T>,
-    x: T,
-    labels: AttackLabels,
-    options: AttackRunOptions,
-  ): Promise<AttackResult<T>> {
-    return this.runWith(classifier, x, labels, options, 'async');
-  }
-
-  private async runWith<T>(
+  protected async runWith<T>(
     classifier: AttackClassifier<T>,
     x: T,
     labels: AttackLabels,
