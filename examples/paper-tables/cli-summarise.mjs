@@ -216,7 +216,7 @@ if (baseline !== undefined) {
   out.push(
     '## Epoch time while the noise is on, relative to the baseline (mean ± sd over seeds)',
     '',
-    'Measured on a shared 2-core machine with two runs at once and other work: indicative only.',
+    '**Not a measure of cost**: the cells ran two to five at a time next to other work on 2 cores (load average up to ~18), so these wall-clock ratios mostly measure contention. Clean, interleaved step ratios are in `npm run bench` (ANL ~1.6–1.9×, CANL ~1.0–1.2×).',
     '',
     '| method | ratio | paper (VGG-16, CIFAR-10, GPU) |',
     '| --- | --- | --- |',
