@@ -11,11 +11,11 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayersModel, layers, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MarkerLayer } from '../../test/fixtures/marker-layer.mjs';
 import { noiseLayer } from '../layers/noise-layer';
 import { tinyData, tinyDenseModel } from '../training/test-models';
 import { TfjsTrainableModel } from '../training/tfjs-trainable-model';
 import { trainWithNoise } from '../training/train-with-noise';
-import { MarkerLayer } from '../../test/fixtures/marker-layer.mjs';
 import { liveWorkerThreads } from './live-workers';
 import { startWorkerPool } from './start-worker-pool';
 import type { WorkerPoolModel } from './worker-pool-model';
@@ -69,7 +69,9 @@ describe('WorkerPoolModel', () => {
       expect(listNoiseMethods()).toEqual(
         expect.arrayContaining(['none', 'anl', 'canl', 'lat', 'gaussian', 'anp']),
       );
-      for (const method of listNoiseMethods()) {
+      // Input-space methods (adversarial training, TRADES) need doLossPass, which the pool lacks:
+      // they are refused with a typed error (tested below).
+      for (const method of listNoiseMethods().filter((m) => getNoiseMethod(m).needsLossPass !== true)) {
         single.setWeights(initial);
         pooled.setWeights(initial);
         pool.markWeightsChanged();
@@ -355,6 +357,33 @@ describe('WorkerPoolModel', () => {
         loss: (a, b) => tf.losses.meanSquaredError(a, b),
       }),
     ).rejects.toMatchObject({ code: 'UNSUPPORTED', argument: 'options.loss' });
+    expect(liveWorkerThreads()).toBe(0);
+  });
+
+  it('refuses the input-space methods (they need doLossPass) with a typed error, weights untouched', async () => {
+    const inputSpace = listNoiseMethods().filter((m) => getNoiseMethod(m).needsLossPass === true);
+    expect(inputSpace.length).toBeGreaterThan(0);
+    const model = tinyDenseModel({ seed: 8 });
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const pool = await startWorkerPool(new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.2) }), {
+      workers: 2,
+      backend: 'cpu',
+      batchSize: 7,
+    });
+    const batch = batchOf();
+    try {
+      for (const method of inputSpace) {
+        const algorithm = createTrainingAlgorithm(pool.ops, { method, numClasses: 3 });
+        expect(() => algorithm.step(pool, batch, SETTINGS, createRng(1)), method).toThrow(
+          expect.objectContaining({ code: 'UNSUPPORTED', argument: 'model' }),
+        );
+        algorithm.dispose();
+      }
+      expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    } finally {
+      batch.dispose();
+      await pool.terminate();
+    }
     expect(liveWorkerThreads()).toBe(0);
   });
 });
