@@ -1,5 +1,6 @@
 import {
   adversarialUpdate,
+  INPUT_SPACE_FLAGS,
   type InputAttackOptions,
   inputGradient,
   OWN_LOSS,
@@ -27,11 +28,7 @@ export interface FastAtMethodOptions extends InputAttackOptions {
 export const fastAtMethod = {
   name: 'fast-at',
   summary: 'Fast adversarial training (Wong et al. 2020): FGSM from a random start, step 1.25·eps.',
-  injectsNoise: true,
-  perturbs: 'inputs',
-  needsLossPass: true,
-  needsLabels: false,
-  usesStd: false,
+  ...INPUT_SPACE_FLAGS,
   options: {
     stepFactor: rangeOption(1.25, 0, 10, 'the FGSM step as a multiple of eps'),
     cleanWeight: rangeOption(0, 0, 1, 'weight of the clean loss'),

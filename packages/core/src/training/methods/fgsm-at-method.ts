@@ -1,5 +1,6 @@
 import {
   adversarialUpdate,
+  INPUT_SPACE_FLAGS,
   type InputAttackOptions,
   inputGradient,
   OWN_LOSS,
@@ -23,11 +24,7 @@ export interface FgsmAtMethodOptions extends InputAttackOptions {
 export const fgsmAtMethod = {
   name: 'fgsm-at',
   summary: 'FGSM adversarial training (Goodfellow et al. 2015): eps is the L∞ input radius.',
-  injectsNoise: true,
-  perturbs: 'inputs',
-  needsLossPass: true,
-  needsLabels: false,
-  usesStd: false,
+  ...INPUT_SPACE_FLAGS,
   options: {
     cleanWeight: rangeOption(0.5, 0, 1, 'weight of the clean loss'),
     bounds: boundsOption([0, 1], 'the valid input range'),

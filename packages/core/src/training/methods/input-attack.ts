@@ -153,3 +153,12 @@ export function weightedUpdate<T>(
 export function statelessRunner<T>(step: (ctx: StepContext<T>) => T): MethodRunner<T> {
   return { step, stateBytes: () => 0, dispose: () => {} };
 }
+
+/** What every input-space method declares: eps is the L∞ input radius, no noise layers, a loss pass. */
+export const INPUT_SPACE_FLAGS = {
+  injectsNoise: true,
+  perturbs: 'inputs',
+  needsLossPass: true,
+  needsLabels: false,
+  usesStd: false,
+} as const;

@@ -1,5 +1,6 @@
 import {
   adversarialUpdate,
+  INPUT_SPACE_FLAGS,
   type InputAttackOptions,
   OWN_LOSS,
   projectedAscent,
@@ -35,11 +36,7 @@ export interface PgdAtMethodOptions extends InputAttackOptions {
 export const pgdAtMethod = {
   name: 'pgd-at',
   summary: 'PGD adversarial training (Madry et al. 2018): eps is the L∞ input radius.',
-  injectsNoise: true,
-  perturbs: 'inputs',
-  needsLossPass: true,
-  needsLabels: false,
-  usesStd: false,
+  ...INPUT_SPACE_FLAGS,
   options: {
     steps: integerOption(7, 1, 'inner PGD steps'),
     stepFactor: rangeOption(0.25, 0, 10, 'step size as a fraction of eps'),

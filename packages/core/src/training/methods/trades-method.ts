@@ -1,4 +1,10 @@
-import { type InputAttackOptions, projectedAscent, statelessRunner, weightedUpdate } from './input-attack';
+import {
+  INPUT_SPACE_FLAGS,
+  type InputAttackOptions,
+  projectedAscent,
+  statelessRunner,
+  weightedUpdate,
+} from './input-attack';
 import type { NoiseMethodDefinition } from './method-definition';
 import {
   boundsOption,
@@ -27,11 +33,7 @@ export const tradesMethod = {
   name: 'trades',
   summary:
     "TRADES (Zhang et al. 2019): loss + beta·KL(f(x)‖f(x')), x' by PGD on the KL; eps is the L∞ radius.",
-  injectsNoise: true,
-  perturbs: 'inputs',
-  needsLossPass: true,
-  needsLabels: false,
-  usesStd: false,
+  ...INPUT_SPACE_FLAGS,
   options: {
     beta: nonNegativeOption(6, 'weight of the KL term'),
     steps: integerOption(10, 1, 'inner maximisation steps'),
