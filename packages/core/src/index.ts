@@ -118,6 +118,7 @@ export {
   runPass,
 } from './training/pass';
 export type {
+  ActivationStats,
   LossPassRequest,
   LossPassResult,
   LossTermV1,

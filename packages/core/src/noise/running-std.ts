@@ -30,9 +30,14 @@ export class RunningStd<T> {
 
   /** The value after one more step with activations `h`, not stored yet. Caller owns it. */
   next(h: T): T {
+    return this.nextFromStd(() => this.ops.std(h));
+  }
+
+  /** `next` given std(h) (made inside this call's scope by `std`), e.g. computed elsewhere. Caller owns it. */
+  nextFromStd(std: () => T): T {
     const ops = this.ops;
     return ops.tidy(() => {
-      const fresh = ops.scale(ops.std(h), 1 - this.momentum);
+      const fresh = ops.scale(std(), 1 - this.momentum);
       return this.current === null ? fresh : ops.add(ops.scale(this.current, this.momentum), fresh);
     });
   }

@@ -1,6 +1,7 @@
 import { RunningStd } from '../noise/running-std';
 import type { TensorOpsV1 } from '../tensor-ops';
 import type { StdMode } from './algorithm';
+import type { ActivationStats } from './trainable-model';
 
 /**
  * s(h) for every noise point during one step. In `'running'` mode the step uses the stored running
@@ -17,13 +18,18 @@ export class NoiseScale<T> {
     private readonly momentum: number,
   ) {}
 
-  /** s for point `t` given its activations `h`; caller owns it (shape `[]`). */
-  scaleFor(t: number, h: T): T {
-    if (this.mode === 'batch') return this.ops.std(h);
+  /**
+   * s for point `t` given its activations `h`; caller owns it (shape `[]`). `stats.std`, when an
+   * adapter computed the std where the activations live, stands for `ops.std(h)` (h is then a
+   * stand-in of the right shape).
+   */
+  scaleFor(t: number, h: T, stats?: ActivationStats): T {
+    const std = (): T => (stats === undefined ? this.ops.std(h) : this.ops.fromArray([stats.std], []));
+    if (this.mode === 'batch') return std();
     this.running[t] ??= new RunningStd(this.ops, this.momentum);
     const previous = this.pending.get(t);
     if (previous !== undefined) this.ops.dispose(previous);
-    this.pending.set(t, this.ops.keep(this.running[t].next(h)));
+    this.pending.set(t, this.ops.keep(this.running[t].nextFromStd(std)));
     return this.running[t].valueOrZero();
   }
 

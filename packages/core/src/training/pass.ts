@@ -1,10 +1,13 @@
 import { AnlError } from '../errors';
 import { assertShape } from '../shape';
 import type { TensorOpsV1 } from '../tensor-ops';
-import type { NoiseFn, PassResult, TrainableModelV1 } from './trainable-model';
+import type { ActivationStats, NoiseFn, PassResult, TrainableModelV1 } from './trainable-model';
 
-/** Noise for point `t` given activations `h`; null for none. Tensors returned are freed after the pass. */
-export type PointNoise<T> = (t: number, h: T) => T | null;
+/**
+ * Noise for point `t` given activations `h` (and, in a `noiseReadsOnlyStd` pass, possibly s(h) in
+ * `stats`); null for none. Tensors returned are freed after the pass.
+ */
+export type PointNoise<T> = (t: number, h: T, stats?: ActivationStats) => T | null;
 
 export interface PassOptions<T> {
   readonly x: T;
@@ -17,6 +20,8 @@ export interface PassOptions<T> {
   readonly noiseIgnoresActivations?: boolean;
   /** See `PassRequest.noiseObservesOnly`. */
   readonly noiseObservesOnly?: boolean;
+  /** See `PassRequest.noiseReadsOnlyStd`. */
+  readonly noiseReadsOnlyStd?: boolean;
 }
 
 /**
@@ -29,7 +34,7 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
   const ops = model.ops;
   const points = model.noisePoints;
   const owned = new Set<T>();
-  const noise: NoiseFn<T> = (t, h) => {
+  const noise: NoiseFn<T> = (t, h, stats) => {
     if (!Number.isInteger(t) || t < 0 || t >= points.length) {
       throw new AnlError(
         'INVALID_ARGUMENT',
@@ -44,7 +49,14 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
       [options.batchSize, ...points[t].sampleShape],
       `activation at noise point ${points[t].name}`,
     );
-    const eta = options.noise(t, h);
+    if (stats !== undefined && !(Number.isFinite(stats.std) && stats.std >= 0)) {
+      throw new AnlError(
+        'INVALID_ARGUMENT',
+        `the std handed with the activation at noise point ${points[t].name} must be a finite number >= 0, got ${stats.std}`,
+        { argument: 'model' },
+      );
+    }
+    const eta = options.noise(t, h, stats);
     if (eta === null) return null;
     owned.add(ops.keep(eta));
     return eta;
@@ -60,6 +72,7 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
       noiseGradients: options.noiseGradients,
       ...(options.noiseIgnoresActivations === true ? { noiseIgnoresActivations: true } : {}),
       ...(options.noiseObservesOnly === true ? { noiseObservesOnly: true } : {}),
+      ...(options.noiseReadsOnlyStd === true ? { noiseReadsOnlyStd: true } : {}),
     });
     checkResult(model, result, options);
     return result;

@@ -12,7 +12,16 @@ export interface NoisePointInfo {
  * or `null` for none. The adapter adds it as a constant: no gradient flows through `eta` into `h`.
  * Tensors the callback wants to outlive the pass (e.g. a running std) it must `ops.keep`.
  */
-export type NoiseFn<T> = (point: number, h: T) => T | null;
+export type NoiseFn<T> = (point: number, h: T, stats?: ActivationStats) => T | null;
+
+/**
+ * What an adapter may hand a noise function besides `h` in a pass marked `noiseReadsOnlyStd`:
+ * s(h), the population std of the whole batch's activations at the point, computed where the
+ * activations live (the worker pool: from each worker's rows), so `h` may be a stand-in.
+ */
+export interface ActivationStats {
+  readonly std: number;
+}
 
 /** One forward (+ backward) pass that a training algorithm asks of the model. */
 export interface PassRequest<T> {
@@ -42,6 +51,14 @@ export interface PassRequest<T> {
    * with the activations the pass saw. Optional; absent means the noise must be had during the pass.
    */
   readonly noiseObservesOnly?: boolean;
+  /**
+   * True when `noise` reads nothing of `h` but its shape and s(h), its population std, and takes
+   * s(h) from its third argument when one is given (ANL, CANL, Gaussian scaled by s(h)). An adapter
+   * whose activations live elsewhere (the tfjs worker pool) may then compute the std where they are
+   * and call `noise` with a stand-in `h` of the right shape and `{ std }`, instead of gathering the
+   * activations. Optional; an adapter that ignores it passes the real `h` and no stats.
+   */
+  readonly noiseReadsOnlyStd?: boolean;
 }
 
 /** What a pass returns. The caller owns and disposes every tensor (and `disposeGradients(weightGradients)`). */

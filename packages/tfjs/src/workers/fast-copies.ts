@@ -29,6 +29,20 @@ export function readInto(t: Tensor, target: Float32Array, at: number): void {
 }
 
 /**
+ * `t`'s values (float32) to read at once: on wasm a view of its memory in the heap (valid only
+ * until the backend allocates again), elsewhere `dataSync()`.
+ */
+export function valuesOf(t: Tensor): Float32Array {
+  const internals = wasmInternals();
+  const entry = internals?.dataIdMap.get(t.dataId);
+  if (internals === null || t.dtype !== 'float32' || entry == null || entry.memoryOffset == null) {
+    return t.dataSync() as Float32Array;
+  }
+  const heap = internals.wasm.HEAPU8;
+  return new Float32Array(heap.buffer, heap.byteOffset + entry.memoryOffset, t.size);
+}
+
+/**
  * A tensor of `view[from, to)`. The wasm backend copies the values into its heap when the tensor
  * is made, so it takes the view itself; other backends keep the array they get: they get a copy.
  */

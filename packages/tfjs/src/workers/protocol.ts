@@ -46,7 +46,47 @@ export const Flag = {
   OBSERVE_NOISE: 256,
   /** Load the non-trainable weights from the weights area (worker 0's, shared after each pass). */
   LOAD_STATE: 128,
+  /**
+   * The noise reads h only through s(h) (`noiseReadsOnlyStd`): hand over the moments of the rows
+   * (count, mean, sum of squared deviations) instead of the rows.
+   */
+  READS_ONLY_STD: 512,
 } as const;
+
+/** Float64s per worker and noise point in the moments area: count, mean, sum of squared deviations. */
+export const MOMENTS = 3;
+
+/** Where worker k's moments of point t start in the moments area (Float64Array). */
+export function momentsAt(k: number, points: number, t: number): number {
+  return (k * points + t) * MOMENTS;
+}
+
+/**
+ * The population std of the union of the workers' rows from their moments, combined in worker
+ * order (Chan et al.'s pairwise update, in float64): the same number however the rows were split,
+ * to rounding.
+ */
+export function pooledStd(
+  moments: Float64Array,
+  workers: readonly number[],
+  points: number,
+  t: number,
+): number {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (const k of workers) {
+    const at = momentsAt(k, points, t);
+    const nk = moments[at];
+    if (nk === 0) continue;
+    const delta = moments[at + 1] - mean;
+    const total = n + nk;
+    mean += (delta * nk) / total;
+    m2 += moments[at + 2] + (delta * delta * n * nk) / total;
+    n = total;
+  }
+  return n === 0 ? 0 : Math.sqrt(m2 / n);
+}
 
 /** Bytes of each worker's error area (a JSON `{ code, message, argument }`). */
 export const ERROR_AREA_BYTES = 4096;

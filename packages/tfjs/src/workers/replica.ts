@@ -14,7 +14,7 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
-import { readInto, tensorOf } from './fast-copies';
+import { readInto, tensorOf, valuesOf } from './fast-copies';
 import {
   Command,
   type DataLayout,
@@ -22,6 +22,7 @@ import {
   ERROR_AREA_BYTES,
   Flag,
   type LayoutSizes,
+  momentsAt,
   Reply,
   type SharedAreas,
   SLOTS,
@@ -41,6 +42,7 @@ export class Replica {
   private readonly control: Int32Array;
   private readonly base: number;
   private readonly losses: Float64Array;
+  private readonly moments: Float64Array;
   private readonly errors: Uint8Array;
   private readonly trainable: TfjsTrainableModel;
   private readonly trainableWeights: LayerVariable[];
@@ -59,6 +61,7 @@ export class Replica {
     this.control = new Int32Array(start.control);
     this.base = start.index * SLOTS;
     this.losses = new Float64Array(start.losses);
+    this.moments = new Float64Array(start.moments);
     this.errors = new Uint8Array(start.errors, start.index * ERROR_AREA_BYTES, ERROR_AREA_BYTES);
     this.port = start.port;
     // The optimizer is never used here: main applies the update and sends the weights.
@@ -146,12 +149,11 @@ export class Replica {
     const noise: NoiseFn<Tensor> = (t, h) => {
       const size = sizes.pointSizes[t];
       const area = layout.points[t];
-      if (flags & Flag.OBSERVE_NOISE) {
-        readInto(h, data, area + start * size);
-        return null;
-      }
+      // Hand over this point's activations: their moments when the noise reads only s(h), else the rows.
+      if (flags & Flag.READS_ONLY_STD) this.writeMoments(t, h);
+      else if (!(flags & Flag.PRESET_NOISE)) readInto(h, data, area + start * size);
+      if (flags & Flag.OBSERVE_NOISE) return null;
       if (!(flags & Flag.PRESET_NOISE)) {
-        readInto(h, data, area + start * size);
         this.reply(Reply.AT_POINT, t);
         if (this.nextCommand() === Command.ABORT) throw new Aborted();
       }
@@ -196,6 +198,24 @@ export class Replica {
       trainable.predictionObserver = null;
       dispose(owned);
     }
+  }
+
+  /** Count, mean and sum of squared deviations of this worker's rows of h (float64, two passes). */
+  private writeMoments(t: number, h: Tensor): void {
+    const values = valuesOf(h);
+    const n = values.length;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += values[i];
+    const mean = n === 0 ? 0 : sum / n;
+    let m2 = 0;
+    for (let i = 0; i < n; i++) {
+      const d = values[i] - mean;
+      m2 += d * d;
+    }
+    const at = momentsAt(this.start.index, this.sizes.pointSizes.length, t);
+    this.moments[at] = n;
+    this.moments[at + 1] = mean;
+    this.moments[at + 2] = m2;
   }
 
   /** The control int that says whether point t has noise this pass. */

@@ -5,7 +5,7 @@ import { AnlError } from '@anl/core';
 import type { LossSpec } from '../training/losses';
 import type { TfjsTrainableModel } from '../training/tfjs-trainable-model';
 import { trackWorker } from './live-workers';
-import { dataLayout, ERROR_AREA_BYTES, type LayoutSizes, type SharedAreas, SLOTS } from './protocol';
+import { dataLayout, ERROR_AREA_BYTES, type LayoutSizes, MOMENTS, type SharedAreas, SLOTS } from './protocol';
 import { replicaSpec } from './replica-spec';
 import { resolveWorkerCount } from './worker-count';
 import { WorkerPoolModel } from './worker-pool-model';
@@ -86,6 +86,7 @@ export async function startWorkerPool(
   const areas: SharedAreas = { sizes, data: new SharedArrayBuffer(dataLayout(sizes).floats * 4) };
   const control = new SharedArrayBuffer((workers * SLOTS + main.noisePoints.length) * 4);
   const losses = new SharedArrayBuffer(workers * 8);
+  const moments = new SharedArrayBuffer(workers * main.noisePoints.length * MOMENTS * 8);
   const errors = new SharedArrayBuffer(workers * ERROR_AREA_BYTES);
   const script = workerScript();
   const threads: Worker[] = [];
@@ -100,6 +101,7 @@ export async function startWorkerPool(
         modules,
         control,
         losses,
+        moments,
         errors,
         areas,
         port: channel.port2,
@@ -119,7 +121,7 @@ export async function startWorkerPool(
     await Promise.all(threads.map((t) => t.terminate()));
     throw error;
   }
-  return new WorkerPoolModel(main, { workers: threads, ports, control, losses, errors, areas });
+  return new WorkerPoolModel(main, { workers: threads, ports, control, losses, moments, errors, areas });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import {
+  type ActivationStats,
   AnlError,
   type NoisePointInfo,
   type PassRequest,
@@ -18,6 +19,7 @@ import {
   ERROR_AREA_BYTES,
   Flag,
   type LayoutSizes,
+  pooledStd,
   Reply,
   rowsOf,
   type SharedAreas,
@@ -32,6 +34,7 @@ export interface PoolThreads {
   readonly ports: readonly MessagePort[];
   readonly control: SharedArrayBuffer;
   readonly losses: SharedArrayBuffer;
+  readonly moments: SharedArrayBuffer;
   readonly errors: SharedArrayBuffer;
   readonly areas: SharedAreas;
 }
@@ -61,6 +64,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   private correct: number | null = null;
   private readonly control: Int32Array;
   private readonly losses: Float64Array;
+  private readonly moments: Float64Array;
   private readonly errors: Uint8Array;
   private areas: SharedAreas;
   private data: Float32Array;
@@ -85,6 +89,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     this.noisePoints = main.noisePoints;
     this.control = new Int32Array(threads.control);
     this.losses = new Float64Array(threads.losses);
+    this.moments = new Float64Array(threads.moments);
     this.errors = new Uint8Array(threads.errors);
     this.areas = threads.areas;
     this.data = new Float32Array(this.areas.data);
@@ -147,6 +152,9 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     } else if (request.noiseObservesOnly === true) {
       flags |= Flag.OBSERVE_NOISE;
     }
+    if (request.noiseReadsOnlyStd === true && request.noiseIgnoresActivations !== true) {
+      flags |= Flag.READS_ONLY_STD;
+    }
     for (const k of active) {
       const [start, end] = rowsOf(k, workers, batchSize);
       this.setSlot(k, Slot.ROW_START, start);
@@ -155,10 +163,11 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
       this.setSlot(k, Slot.FLAGS, flags | (k === 0 && this.stateWeights.length > 0 ? Flag.SEND_STATE : 0));
       this.send(k, Command.PASS);
     }
-    this.runToEnd(request, active);
-    // Observed noise: the method sees each point's whole-batch h now, in point order.
+    const readsOnlyStd = (flags & Flag.READS_ONLY_STD) !== 0;
+    this.runToEnd(request, active, readsOnlyStd);
+    // Observed noise: the method sees each point's whole-batch h (or s(h)) now, in point order.
     if (flags & Flag.OBSERVE_NOISE) {
-      for (let t = 0; t < this.noisePoints.length; t++) this.noiseAt(request, t, true);
+      for (let t = 0; t < this.noisePoints.length; t++) this.noiseAt(request, t, active, readsOnlyStd, true);
     }
     // Every replica now holds main's weights and this batch.
     if (flags & Flag.LOAD_WEIGHTS) this.weightsStale = false;
@@ -198,7 +207,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   }
 
   /** Runs the pass to its end: noise points in order, then DONE from every worker; throws on a failure. */
-  private runToEnd(request: PassRequest<Tensor>, active: readonly number[]): void {
+  private runToEnd(request: PassRequest<Tensor>, active: readonly number[], readsOnlyStd: boolean): void {
     let paused: number[] = [];
     try {
       for (;;) {
@@ -207,7 +216,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
         const points = active.map((k) => this.slot(k, Slot.POINT));
         if (replies.every((r) => r === Reply.AT_POINT) && points.every((p) => p === points[0])) {
           paused = [...active];
-          this.noiseAt(request, points[0]);
+          this.noiseAt(request, points[0], active, readsOnlyStd);
           paused = [];
           for (const k of active) this.send(k, Command.CONTINUE);
           continue;
@@ -222,39 +231,76 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     }
   }
 
-  /** Point t: the whole batch's h from the workers' rows, the method's noise, eta back to the rows. */
-  private noiseAt(request: PassRequest<Tensor>, t: number, observeOnly = false): void {
+  /**
+   * Point t: the whole batch's h from the workers' rows (or, when the noise reads only s(h), a
+   * stand-in and s(h) from the workers' moments), the method's noise, eta back to the rows.
+   */
+  private noiseAt(
+    request: PassRequest<Tensor>,
+    t: number,
+    active: readonly number[],
+    readsOnlyStd: boolean,
+    observeOnly = false,
+  ): void {
+    if (readsOnlyStd) {
+      const std = pooledStd(this.moments, active, this.noisePoints.length, t);
+      if (!Number.isFinite(std)) {
+        throw new AnlError(
+          'NON_FINITE',
+          `the activations at noise point ${this.noisePoints[t].name} hold NaN or Infinity (check the data, the learning rate and eps); no weight was changed`,
+          { argument: 'model' },
+        );
+      }
+      this.handNoise(request, t, this.standIn(t, request.batchSize), observeOnly, { std });
+      return;
+    }
     const area = this.layout.points[t];
     const size = this.areas.sizes.pointSizes[t];
     const shape = [request.batchSize, ...this.noisePoints[t].sampleShape];
     const h = tensorOf(this.data, area, area + request.batchSize * size, shape);
     try {
-      const eta = request.noise(t, h);
-      if (observeOnly && eta !== null) {
-        throw new AnlError(
-          'INVALID_ARGUMENT',
-          `request.noise returned noise for point ${t} in a pass marked noiseObservesOnly`,
-          { argument: 'request.noise' },
-        );
-      }
-      if (!observeOnly) this.putNoise(t, eta);
+      this.handNoise(request, t, h, observeOnly);
     } finally {
       if (!h.isDisposed) h.dispose();
     }
   }
 
+  /** Calls the method's noise for point t and puts its eta where the workers read it. */
+  private handNoise(
+    request: PassRequest<Tensor>,
+    t: number,
+    h: Tensor,
+    observeOnly: boolean,
+    stats?: ActivationStats,
+  ): void {
+    const eta = request.noise(t, h, stats);
+    if (observeOnly && eta !== null) {
+      throw new AnlError(
+        'INVALID_ARGUMENT',
+        `request.noise returned noise for point ${t} in a pass marked noiseObservesOnly`,
+        { argument: 'request.noise' },
+      );
+    }
+    if (!observeOnly) this.putNoise(t, eta);
+  }
+
   /** A pass whose noise ignores h: every point's noise now, from a stand-in h of the right shape. */
   private presetNoise(request: PassRequest<Tensor>): void {
-    this.noisePoints.forEach((point, t) => {
-      // Kept between passes (a ResNet-20 batch's activations are tens of MB to allocate each time).
-      let standIn = this.standIns[t];
-      if (standIn === undefined || standIn.isDisposed || standIn.shape[0] !== request.batchSize) {
-        if (standIn !== undefined && !standIn.isDisposed) standIn.dispose();
-        standIn = keep(zeros([request.batchSize, ...point.sampleShape]));
-        this.standIns[t] = standIn;
-      }
-      this.putNoise(t, request.noise(t, standIn));
+    this.noisePoints.forEach((_, t) => {
+      this.putNoise(t, request.noise(t, this.standIn(t, request.batchSize)));
     });
+  }
+
+  /** Zeros of point t's shape for a batch of `batchSize`: the h handed to noise that does not read it. */
+  private standIn(t: number, batchSize: number): Tensor {
+    // Kept between passes (a ResNet-20 batch's activations are tens of MB to allocate each time).
+    let standIn = this.standIns[t];
+    if (standIn === undefined || standIn.isDisposed || standIn.shape[0] !== batchSize) {
+      if (standIn !== undefined && !standIn.isDisposed) standIn.dispose();
+      standIn = keep(zeros([batchSize, ...this.noisePoints[t].sampleShape]));
+      this.standIns[t] = standIn;
+    }
+    return standIn;
   }
 
   private putNoise(t: number, eta: Tensor | null): void {

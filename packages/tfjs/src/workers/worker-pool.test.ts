@@ -7,6 +7,7 @@ import {
   getNoiseMethod,
   listNoiseMethods,
   NoiseScale,
+  type TrainingAlgorithmOptions,
 } from '@anl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayersModel, layers, sequential } from '@tensorflow/tfjs-layers';
@@ -71,13 +72,23 @@ describe('WorkerPoolModel', () => {
       );
       // Input-space methods (adversarial training, TRADES) need doLossPass, which the pool lacks:
       // they are refused with a typed error (tested below).
-      for (const method of listNoiseMethods().filter((m) => getNoiseMethod(m).needsLossPass !== true)) {
+      const configs: TrainingAlgorithmOptions[] = [
+        ...listNoiseMethods()
+          .filter((m) => getNoiseMethod(m).needsLossPass !== true)
+          .map((method) => ({ method, numClasses: 3 })),
+        // s(h) from the workers' moments (noiseReadsOnlyStd) also in the running mode and for Gaussian.
+        { method: 'anl', std: 'running' },
+        { method: 'canl', numClasses: 3, std: 'running' },
+        { method: 'gaussian', methodOptions: { gaussian: { scaleByStd: true } } },
+      ];
+      for (const options of configs) {
+        const method = JSON.stringify(options);
         single.setWeights(initial);
         pooled.setWeights(initial);
         pool.markWeightsChanged();
         const runs = [single, pooled].map((model) => {
           const trainable = model === single ? singleTrainable : pool;
-          const algorithm = createTrainingAlgorithm(trainable.ops, { method, numClasses: 3 });
+          const algorithm = createTrainingAlgorithm(trainable.ops, options);
           const rng = createRng(17);
           const losses: number[] = [];
           for (let step = 0; step < 2; step++) {
@@ -172,6 +183,38 @@ describe('WorkerPoolModel', () => {
       expect(results[1].cache.every((table) => table.some((v) => v !== 0))).toBe(true);
     } finally {
       batch.dispose();
+      await pool.terminate();
+    }
+  });
+
+  it('activations that are not finite (s(h) from the moments is NaN) give NON_FINITE, nothing applied', async () => {
+    const pooled = tinyDenseModel({ seed: 9 });
+    const main = new TfjsTrainableModel(pooled, { optimizer: tf.train.sgd(0.2) });
+    const pool = await startWorkerPool(main, { workers: 2, backend: 'cpu', batchSize: 7 });
+    const good = batchOf();
+    const values = good.x.dataSync().slice();
+    values[6 * 4] = Number.NaN; // a row of worker 1's
+    const bad = { ...good, x: tf.tensor(values, good.x.shape) };
+    try {
+      for (const method of ['anl', 'canl']) {
+        const algorithm = createTrainingAlgorithm(pool.ops, { method, numClasses: 3 });
+        // A good step first: the pool's stand-in h per point are made once and kept.
+        algorithm.step(pool, good, SETTINGS, createRng(1)).loss.dispose();
+        const before = valuesOf(pooled);
+        const tensors = tf.memory().numTensors;
+        expect(() => algorithm.step(pool, bad, SETTINGS, createRng(1)), method).toThrow(
+          expect.objectContaining({ code: 'NON_FINITE', argument: 'model' }),
+        );
+        expect(tf.memory().numTensors).toBe(tensors);
+        expectClose(valuesOf(pooled), before, 0);
+        // The pool goes on: a good step after it trains.
+        algorithm.step(pool, good, SETTINGS, createRng(1)).loss.dispose();
+        expect(maxAbsDiff(valuesOf(pooled)[0], before[0])).toBeGreaterThan(1e-4);
+        algorithm.dispose();
+      }
+    } finally {
+      good.dispose();
+      bad.x.dispose();
       await pool.terminate();
     }
   });

@@ -16,6 +16,8 @@ export interface WorkerStart {
   readonly control: SharedArrayBuffer;
   /** One float64 per worker: the mean loss over its rows. */
   readonly losses: SharedArrayBuffer;
+  /** Float64 moments of the activations per worker and noise point (`MOMENTS` each, see protocol.ts). */
+  readonly moments: SharedArrayBuffer;
   /** `ERROR_AREA_BYTES` per worker. */
   readonly errors: SharedArrayBuffer;
   readonly areas: SharedAreas;

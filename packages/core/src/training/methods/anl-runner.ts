@@ -23,14 +23,15 @@ export class AnlRunner<T> implements MethodRunner<T> {
         x: batch.x,
         y: batch.y,
         batchSize: batch.batchSize,
-        noise: (t, h) => {
+        noise: (t, h, stats) => {
           if (scales[t] !== undefined) ops.dispose(scales[t] as T);
-          scales[t] = ops.keep(this.scale.scaleFor(t, h));
+          scales[t] = ops.keep(this.scale.scaleFor(t, h, stats));
           return null;
         },
         weightGradients: false,
         noiseGradients: true,
         noiseObservesOnly: true,
+        noiseReadsOnlyStd: true,
       });
       const grads = round1.noiseGradients as readonly T[];
       try {

@@ -40,9 +40,9 @@ export class CanlRunner<T> implements MethodRunner<T> {
         x: batch.x,
         y: batch.y,
         batchSize: batch.batchSize,
-        noise: (t, h) =>
+        noise: (t, h, stats) =>
           ops.tidy(() => {
-            const s = this.scale.scaleFor(t, h);
+            const s = this.scale.scaleFor(t, h, stats);
             const r = ops.fromArray(sampleClippedGaussianR(rng, batch.batchSize, settings.eps), [
               batch.batchSize,
             ]);
@@ -51,6 +51,7 @@ export class CanlRunner<T> implements MethodRunner<T> {
           }),
         weightGradients: true,
         noiseGradients: true,
+        noiseReadsOnlyStd: true,
       });
       // Build the new cache tables before the update so nothing can fail after it.
       const grads = result.noiseGradients as readonly T[];

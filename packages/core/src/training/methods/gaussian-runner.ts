@@ -17,15 +17,17 @@ export class GaussianRunner<T> implements MethodRunner<T> {
         x: batch.x,
         y: batch.y,
         batchSize: batch.batchSize,
-        noise: (t, h) => {
+        noise: (t, h, stats) => {
           const seed = rng.nextUint32();
           if (!this.scaleByStd) return gaussianNoise(ops, ops.shape(h), settings.eps, seed);
           return ops.tidy(() =>
-            gaussianNoise(ops, ops.shape(h), settings.eps, seed, this.scale.scaleFor(t, h)),
+            gaussianNoise(ops, ops.shape(h), settings.eps, seed, this.scale.scaleFor(t, h, stats)),
           );
         },
         weightGradients: true,
         noiseGradients: false,
+        // Only h's shape (and s(h) when scaled by it) is read: the pool need not gather activations.
+        ...(this.scaleByStd ? { noiseReadsOnlyStd: true } : { noiseIgnoresActivations: true }),
       });
       try {
         applyWeightGradients(model, result);
