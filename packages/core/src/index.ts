@@ -126,5 +126,7 @@ export type {
   NoisePointInfo,
   PassRequest,
   PassResult,
+  RowsNoise,
+  RowsNoiseFn,
   TrainableModelV1,
 } from './training/trainable-model';

@@ -43,14 +43,22 @@ export function anlNoise<T>(ops: TensorOpsV1<T>, g: T, r: T, s: T): T {
  * row indices of `table` (e.g. labels checked by `validateLabels`). Caller owns the result.
  */
 export function anlNoiseOfRows<T>(ops: TensorOpsV1<T>, table: T, rows: Int32Array, r: T, s: T): T {
+  return ops.tidy(() =>
+    ops.mulPerSample(ops.gatherRows(table, rows), anlRowsCoefficient(ops, table, rows, r, s)),
+  );
+}
+
+/**
+ * The per-sample coefficient of `anlNoiseOfRows` (shape `[B]`): its noise is
+ * `mulPerSample(gatherRows(table, rows), c)`, which an adapter may build where the activations
+ * live from the table, the rows and c alone (see `PassRequest.noiseAsRows`). Caller owns it.
+ */
+export function anlRowsCoefficient<T>(ops: TensorOpsV1<T>, table: T, rows: Int32Array, r: T, s: T): T {
   const tableShape = ops.shape(table);
   assertBatched(tableShape, 'table');
   assertShape(ops.shape(r), [rows.length], 'r');
   assertShape(ops.shape(s), [], 's');
-  return ops.tidy(() => {
-    const max = ops.gatherRows(ops.maxAbsPerSample(table), rows);
-    return ops.mulPerSample(ops.gatherRows(table, rows), coefficient(ops, max, r, s));
-  });
+  return ops.tidy(() => coefficient(ops, ops.gatherRows(ops.maxAbsPerSample(table), rows), r, s));
 }
 
 /** `c = r·s / max|g|` per sample, shape `[B]`, from `maxAbs = max|g|` per sample. */

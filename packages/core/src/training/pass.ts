@@ -1,7 +1,14 @@
 import { AnlError } from '../errors';
 import { assertShape } from '../shape';
 import type { TensorOpsV1 } from '../tensor-ops';
-import type { ActivationStats, NoiseFn, PassResult, TrainableModelV1 } from './trainable-model';
+import type {
+  ActivationStats,
+  NoiseFn,
+  PassResult,
+  RowsNoise,
+  RowsNoiseFn,
+  TrainableModelV1,
+} from './trainable-model';
 
 /**
  * Noise for point `t` given activations `h` (and, in a `noiseReadsOnlyStd` pass, possibly s(h) in
@@ -22,6 +29,8 @@ export interface PassOptions<T> {
   readonly noiseObservesOnly?: boolean;
   /** See `PassRequest.noiseReadsOnlyStd`. */
   readonly noiseReadsOnlyStd?: boolean;
+  /** See `PassRequest.noiseAsRows`: the same noise as `noise`, as rows of a table. */
+  readonly noiseAsRows?: (t: number, h: T, stats?: ActivationStats) => RowsNoise<T> | null;
 }
 
 /**
@@ -34,7 +43,7 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
   const ops = model.ops;
   const points = model.noisePoints;
   const owned = new Set<T>();
-  const noise: NoiseFn<T> = (t, h, stats) => {
+  const check = (t: number, h: T, stats: ActivationStats | undefined) => {
     if (!Number.isInteger(t) || t < 0 || t >= points.length) {
       throw new AnlError(
         'INVALID_ARGUMENT',
@@ -56,11 +65,26 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
         { argument: 'model' },
       );
     }
+  };
+  const noise: NoiseFn<T> = (t, h, stats) => {
+    check(t, h, stats);
     const eta = options.noise(t, h, stats);
     if (eta === null) return null;
     owned.add(ops.keep(eta));
     return eta;
   };
+  const asRows = options.noiseAsRows;
+  const noiseAsRows: RowsNoiseFn<T> | undefined =
+    asRows === undefined
+      ? undefined
+      : (t, h, stats) => {
+          check(t, h, stats);
+          const eta = asRows(t, h, stats);
+          if (eta === null) return null;
+          owned.add(ops.keep(eta.coefficient));
+          checkRowsNoise(ops, eta, options.batchSize, points[t]);
+          return eta;
+        };
   let result: PassResult<T, G> | undefined;
   try {
     result = model.doPass({
@@ -73,6 +97,7 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
       ...(options.noiseIgnoresActivations === true ? { noiseIgnoresActivations: true } : {}),
       ...(options.noiseObservesOnly === true ? { noiseObservesOnly: true } : {}),
       ...(options.noiseReadsOnlyStd === true ? { noiseReadsOnlyStd: true } : {}),
+      ...(noiseAsRows !== undefined ? { noiseAsRows } : {}),
     });
     checkResult(model, result, options);
     return result;
@@ -81,6 +106,30 @@ export function runPass<T, G>(model: TrainableModelV1<T, G>, options: PassOption
     throw error;
   } finally {
     ops.dispose([...owned]);
+  }
+}
+
+/** A method's `RowsNoise`: a `[R, ...sampleShape]` table, B row indices in [0, R), a `[B]` coefficient. */
+function checkRowsNoise<T>(
+  ops: TensorOpsV1<T>,
+  eta: RowsNoise<T>,
+  batchSize: number,
+  point: { readonly name: string; readonly sampleShape: readonly number[] },
+): void {
+  const tableShape = ops.shape(eta.table);
+  assertShape(tableShape.slice(1), point.sampleShape, `noise table at noise point ${point.name}`);
+  assertShape(ops.shape(eta.coefficient), [batchSize], `noise coefficient at noise point ${point.name}`);
+  const rows = eta.rows;
+  const bad =
+    rows instanceof Int32Array && rows.length === batchSize
+      ? rows.findIndex((r) => r < 0 || r >= tableShape[0])
+      : 0;
+  if (bad >= 0) {
+    throw new AnlError(
+      'INVALID_ARGUMENT',
+      `noise rows at noise point ${point.name} must be an Int32Array of ${batchSize} indices in [0, ${tableShape[0]})`,
+      { argument: 'noise' },
+    );
   }
 }
 

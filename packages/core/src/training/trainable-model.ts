@@ -23,6 +23,22 @@ export interface ActivationStats {
   readonly std: number;
 }
 
+/**
+ * Noise made of a few rows, in the form an adapter can build where the activations live:
+ * `eta[i] = table[rows[i]] · coefficient[i]`, i.e. `ops.mulPerSample(ops.gatherRows(table, rows),
+ * coefficient)` (CANL: the class gradients, one row per class). `table` (`[R, ...sampleShape]`)
+ * stays the method's; `coefficient` (`[B]`) is freed after the pass like any noise.
+ */
+export interface RowsNoise<T> {
+  readonly table: T;
+  /** One row index of `table` per sample, length B. */
+  readonly rows: Int32Array;
+  readonly coefficient: T;
+}
+
+/** `PassRequest.noiseAsRows`: the same noise as `noise`, as rows; null for none. */
+export type RowsNoiseFn<T> = (point: number, h: T, stats?: ActivationStats) => RowsNoise<T> | null;
+
 /** One forward (+ backward) pass that a training algorithm asks of the model. */
 export interface PassRequest<T> {
   /** The batch input, in the adapter's own format. */
@@ -59,6 +75,13 @@ export interface PassRequest<T> {
    * activations. Optional; an adapter that ignores it passes the real `h` and no stats.
    */
   readonly noiseReadsOnlyStd?: boolean;
+  /**
+   * The same noise as `noise` (the same values, the same random draws) as a `RowsNoise`: an adapter
+   * whose activations live elsewhere (the tfjs worker pool) may call it instead of `noise` at a
+   * point, and build each worker's rows of eta there. It reads `h` as `noise` does (with
+   * `noiseReadsOnlyStd`, a stand-in and `stats`). Optional; for each point call one or the other.
+   */
+  readonly noiseAsRows?: RowsNoiseFn<T>;
 }
 
 /** What a pass returns. The caller owns and disposes every tensor (and `disposeGradients(weightGradients)`). */

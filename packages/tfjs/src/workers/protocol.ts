@@ -53,6 +53,33 @@ export const Flag = {
   READS_ONLY_STD: 512,
 } as const;
 
+/** What a point's eta is this pass (the int at `etaKindAt`). */
+export const EtaKind = {
+  NONE: 0,
+  /** Each worker's rows of eta are in the point's area. */
+  TENSOR: 1,
+  /**
+   * `RowsNoise`: the table in the point's area (its row count at `tableRowsAt`), the coefficient
+   * and the row indices of the whole batch in the point's rows area; each worker builds its rows.
+   */
+  ROWS: 2,
+} as const;
+
+/** The control int holding point t's `EtaKind` (after the workers' blocks). */
+export function etaKindAt(workers: number, t: number): number {
+  return workers * SLOTS + 2 * t;
+}
+
+/** The control int holding the row count of point t's noise table (`EtaKind.ROWS`). */
+export function tableRowsAt(workers: number, t: number): number {
+  return workers * SLOTS + 2 * t + 1;
+}
+
+/** Ints of the control buffer: the workers' blocks, then two per noise point. */
+export function controlInts(workers: number, points: number): number {
+  return workers * SLOTS + 2 * points;
+}
+
 /** Float64s per worker and noise point in the moments area: count, mean, sum of squared deviations. */
 export const MOMENTS = 3;
 
@@ -119,6 +146,8 @@ export interface DataLayout {
   readonly points: readonly number[];
   /** The same per noise point for dJ/dh_hat (apart, so main may still read h after the pass). */
   readonly pointGradients: readonly number[];
+  /** Per noise point `2 × maxBatch` floats: a `RowsNoise`'s coefficient, then its row indices. */
+  readonly rowsNoise: readonly number[];
   readonly trainableTotal: number;
   readonly stateTotal: number;
   readonly floats: number;
@@ -142,7 +171,20 @@ export function dataLayout(sizes: LayoutSizes): DataLayout {
   const gradients = take(sizes.workers * trainableTotal);
   const points = sizes.pointSizes.map((size) => take(sizes.maxBatch * size));
   const pointGradients = sizes.pointSizes.map((size) => take(sizes.maxBatch * size));
-  return { x, y, weights, state, gradients, points, pointGradients, trainableTotal, stateTotal, floats: at };
+  const rowsNoise = sizes.pointSizes.map(() => take(2 * sizes.maxBatch));
+  return {
+    x,
+    y,
+    weights,
+    state,
+    gradients,
+    points,
+    pointGradients,
+    rowsNoise,
+    trainableTotal,
+    stateTotal,
+    floats: at,
+  };
 }
 
 /** The buffers a worker is handed at start and again after each RESIZE. */

@@ -1,6 +1,6 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { NoiseFn } from '@anl/core';
-import { TfjsTrainableModel } from '@anl/tfjs';
+import { TfjsTrainableModel, tfjsOps } from '@anl/tfjs';
 import {
   argMax,
   cast,
@@ -20,6 +20,8 @@ import {
   type DataLayout,
   dataLayout,
   ERROR_AREA_BYTES,
+  EtaKind,
+  etaKindAt,
   Flag,
   type LayoutSizes,
   momentsAt,
@@ -27,6 +29,7 @@ import {
   type SharedAreas,
   SLOTS,
   Slot,
+  tableRowsAt,
 } from './protocol';
 import { errorReport, type WorkerStart } from './worker-start';
 
@@ -157,8 +160,13 @@ export class Replica {
         this.reply(Reply.AT_POINT, t);
         if (this.nextCommand() === Command.ABORT) throw new Aborted();
       }
-      if (Atomics.load(this.control, this.etaFlag(t)) === 0) return null;
-      const eta = keep(tensorOf(data, area + start * size, area + end * size, h.shape));
+      const kind = Atomics.load(this.control, etaKindAt(sizes.workers, t));
+      if (kind === EtaKind.NONE) return null;
+      const eta = keep(
+        kind === EtaKind.ROWS
+          ? this.rowsNoise(t, h.shape, start, end)
+          : tensorOf(data, area + start * size, area + end * size, h.shape),
+      );
       owned.push(eta);
       return eta;
     };
@@ -182,8 +190,13 @@ export class Replica {
             at += sizes.trainableSizes[i];
           });
         }
+        // dJ/dh of the rows' mean loss, weighted by their share to be the whole batch's (here, in
+        // parallel, rather than on main).
+        const share = rows / slot(Slot.BATCH);
         result.noiseGradients?.forEach((g, t) => {
-          readInto(g, data, layout.pointGradients[t] + start * sizes.pointSizes[t]);
+          const from = layout.pointGradients[t] + start * sizes.pointSizes[t];
+          readInto(g, data, from);
+          for (let j = from; j < from + rows * sizes.pointSizes[t]; j++) data[j] *= share;
         });
         if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
         this.control[this.base + Slot.CORRECT] = correct;
@@ -218,9 +231,23 @@ export class Replica {
     this.moments[at + 2] = m2;
   }
 
-  /** The control int that says whether point t has noise this pass. */
-  private etaFlag(t: number): number {
-    return this.sizes.workers * SLOTS + t;
+  /** Rows [start, end) of a `RowsNoise` eta: mulPerSample(gatherRows(table, rows), coefficient), as main would. */
+  private rowsNoise(t: number, shape: number[], start: number, end: number): Tensor {
+    const { data, layout, sizes } = this;
+    const size = sizes.pointSizes[t];
+    const tableRows = Atomics.load(this.control, tableRowsAt(sizes.workers, t));
+    const area = layout.points[t];
+    const at = layout.rowsNoise[t];
+    const rows = Int32Array.from(data.subarray(at + sizes.maxBatch + start, at + sizes.maxBatch + end));
+    return tidy(() =>
+      tfjsOps.mulPerSample(
+        tfjsOps.gatherRows(
+          tensorOf(data, area, area + tableRows * size, [tableRows, ...shape.slice(1)]),
+          rows,
+        ),
+        tensorOf(data, at + start, at + end, [end - start]),
+      ),
+    );
   }
 
   private batchTensors(flags: number, start: number, end: number): { x: Tensor; y: Tensor } {

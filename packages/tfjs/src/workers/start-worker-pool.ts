@@ -5,7 +5,14 @@ import { AnlError } from '@anl/core';
 import type { LossSpec } from '../training/losses';
 import type { TfjsTrainableModel } from '../training/tfjs-trainable-model';
 import { trackWorker } from './live-workers';
-import { dataLayout, ERROR_AREA_BYTES, type LayoutSizes, MOMENTS, type SharedAreas, SLOTS } from './protocol';
+import {
+  controlInts,
+  dataLayout,
+  ERROR_AREA_BYTES,
+  type LayoutSizes,
+  MOMENTS,
+  type SharedAreas,
+} from './protocol';
 import { replicaSpec } from './replica-spec';
 import { resolveWorkerCount } from './worker-count';
 import { WorkerPoolModel } from './worker-pool-model';
@@ -84,7 +91,7 @@ export async function startWorkerPool(
     pointSizes: main.noisePoints.map((p) => sizeOf(p.sampleShape)),
   };
   const areas: SharedAreas = { sizes, data: new SharedArrayBuffer(dataLayout(sizes).floats * 4) };
-  const control = new SharedArrayBuffer((workers * SLOTS + main.noisePoints.length) * 4);
+  const control = new SharedArrayBuffer(controlInts(workers, main.noisePoints.length) * 4);
   const losses = new SharedArrayBuffer(workers * 8);
   const moments = new SharedArrayBuffer(workers * main.noisePoints.length * MOMENTS * 8);
   const errors = new SharedArrayBuffer(workers * ERROR_AREA_BYTES);

@@ -3,12 +3,22 @@ import {
   type ActivationStats,
   AnlError,
   type NoisePointInfo,
+  type RowsNoise,
   type PassRequest,
   type PassResult,
   type TensorOpsV1,
   type TrainableModelV1,
 } from '@anl/core';
-import { dispose, keep, scalar, type Tensor, tensor, type Variable, zeros } from '@tensorflow/tfjs-core';
+import {
+  dispose,
+  keep,
+  scalar,
+  type Tensor,
+  tensor,
+  tidy,
+  type Variable,
+  zeros,
+} from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { NamedGradients, TfjsTrainableModel } from '../training/tfjs-trainable-model';
 import { readInto, tensorOf } from './fast-copies';
@@ -17,6 +27,8 @@ import {
   type DataLayout,
   dataLayout,
   ERROR_AREA_BYTES,
+  EtaKind,
+  etaKindAt,
   Flag,
   type LayoutSizes,
   pooledStd,
@@ -25,6 +37,7 @@ import {
   type SharedAreas,
   SLOTS,
   Slot,
+  tableRowsAt,
 } from './protocol';
 import type { WorkerErrorReport } from './worker-start';
 
@@ -273,6 +286,10 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     observeOnly: boolean,
     stats?: ActivationStats,
   ): void {
+    if (!observeOnly && request.noiseAsRows !== undefined) {
+      this.putRowsNoise(t, request.noiseAsRows(t, h, stats), request.batchSize);
+      return;
+    }
     const eta = request.noise(t, h, stats);
     if (observeOnly && eta !== null) {
       throw new AnlError(
@@ -304,13 +321,42 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   }
 
   private putNoise(t: number, eta: Tensor | null): void {
-    const flag = this.size * SLOTS + t;
+    const kind = etaKindAt(this.size, t);
     if (eta === null) {
-      Atomics.store(this.control, flag, 0);
+      Atomics.store(this.control, kind, EtaKind.NONE);
       return;
     }
     readInto(eta, this.data, this.layout.points[t]);
-    Atomics.store(this.control, flag, 1);
+    Atomics.store(this.control, kind, EtaKind.TENSOR);
+  }
+
+  /**
+   * A `RowsNoise` for the workers to build: the table, coefficient and row indices go to shared
+   * memory (a table of more rows than the batch area holds is built here instead).
+   */
+  private putRowsNoise(t: number, eta: RowsNoise<Tensor> | null, batchSize: number): void {
+    if (eta === null) {
+      this.putNoise(t, null);
+      return;
+    }
+    const tableRows = eta.table.shape[0];
+    if (tableRows > this.areas.sizes.maxBatch) {
+      const built = tidy(() =>
+        this.ops.mulPerSample(this.ops.gatherRows(eta.table, eta.rows), eta.coefficient),
+      );
+      try {
+        this.putNoise(t, built);
+      } finally {
+        built.dispose();
+      }
+      return;
+    }
+    const at = this.layout.rowsNoise[t];
+    readInto(eta.table, this.data, this.layout.points[t]);
+    readInto(eta.coefficient, this.data, at);
+    this.data.set(eta.rows.subarray(0, batchSize), at + this.areas.sizes.maxBatch);
+    Atomics.store(this.control, tableRowsAt(this.size, t), tableRows);
+    Atomics.store(this.control, etaKindAt(this.size, t), EtaKind.ROWS);
   }
 
   /** The whole batch's mean loss and gradients: each worker's, weighted by its share of the rows. */
@@ -345,15 +391,11 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
       if (this.countCorrect) this.correct = share.reduce((s, { k }) => s + this.slot(k, Slot.CORRECT), 0);
     }
     if (request.noiseGradients) {
+      // Each worker weighted its rows by their share of the batch already.
       result.noiseGradients = this.noisePoints.map((point, t) => {
-        const size = sizes.pointSizes[t];
         const area = this.layout.pointGradients[t];
-        // Scaled in place: the area is this pass's, rewritten by the next.
-        const values = this.data;
-        for (const { start, end, weight } of share) {
-          for (let j = area + start * size; j < area + end * size; j++) values[j] *= weight;
-        }
-        return tensorOf(values, area, area + batchSize * size, [batchSize, ...point.sampleShape]);
+        const size = sizes.pointSizes[t];
+        return tensorOf(this.data, area, area + batchSize * size, [batchSize, ...point.sampleShape]);
       });
     }
     if (this.stateWeights.length > 0 && active.includes(0)) {

@@ -80,6 +80,9 @@ describe('WorkerPoolModel', () => {
         { method: 'anl', std: 'running' },
         { method: 'canl', numClasses: 3, std: 'running' },
         { method: 'gaussian', methodOptions: { gaussian: { scaleByStd: true } } },
+        // CANL's noise as class rows (noiseAsRows), built per worker; with more classes than the
+        // batch's rows the table does not fit the shared area and main builds eta instead.
+        { method: 'canl', numClasses: 9 },
       ];
       for (const options of configs) {
         const method = JSON.stringify(options);

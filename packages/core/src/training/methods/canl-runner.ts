@@ -1,12 +1,12 @@
 import { AnlError } from '../../errors';
-import { anlNoiseOfRows } from '../../noise/anl-noise';
+import { anlNoiseOfRows, anlRowsCoefficient } from '../../noise/anl-noise';
 import { ClassGradientCache } from '../../noise/class-gradient-cache';
 import { sampleClippedGaussianR } from '../../noise/sample-clipped-gaussian-r';
 import { shapesEqual } from '../../shape';
 import type { TensorOpsV1 } from '../../tensor-ops';
 import type { NoiseScale } from '../noise-scale';
 import { applyWeightGradients, disposeResult, runPass } from '../pass';
-import type { NoisePointInfo, PassResult } from '../trainable-model';
+import type { ActivationStats, NoisePointInfo, PassResult } from '../trainable-model';
 import type { MethodRunner, StepContext } from './method-runner';
 
 /**
@@ -30,7 +30,7 @@ export class CanlRunner<T> implements MethodRunner<T> {
   }
 
   step(ctx: StepContext<T>): T {
-    const { ops, model, batch, settings, rng } = ctx;
+    const { ops, model, batch, rng } = ctx;
     const labels = ctx.labels as Int32Array;
     const cache = this.cacheFor(model.noisePoints);
     let result: PassResult<T, unknown> | undefined;
@@ -40,15 +40,17 @@ export class CanlRunner<T> implements MethodRunner<T> {
         x: batch.x,
         y: batch.y,
         batchSize: batch.batchSize,
+        // = anlNoise(ops, cache.gather(t, labels), r, s), with max|g| taken on the class rows.
         noise: (t, h, stats) =>
-          ops.tidy(() => {
-            const s = this.scale.scaleFor(t, h, stats);
-            const r = ops.fromArray(sampleClippedGaussianR(rng, batch.batchSize, settings.eps), [
-              batch.batchSize,
-            ]);
-            // = anlNoise(ops, cache.gather(t, labels), r, s), with max|g| taken on the class rows.
-            return anlNoiseOfRows(ops, cache.table(t), labels, r, s);
-          }),
+          ops.tidy(() => anlNoiseOfRows(ops, cache.table(t), labels, ...this.draw(ctx, t, h, stats))),
+        // The same noise as the class rows and a coefficient per sample (the pool builds it per worker).
+        noiseAsRows: (t, h, stats) => ({
+          table: cache.table(t),
+          rows: labels,
+          coefficient: ops.tidy(() =>
+            anlRowsCoefficient(ops, cache.table(t), labels, ...this.draw(ctx, t, h, stats)),
+          ),
+        }),
         weightGradients: true,
         noiseGradients: true,
         noiseReadsOnlyStd: true,
@@ -78,6 +80,14 @@ export class CanlRunner<T> implements MethodRunner<T> {
       this.scale.discard();
       throw error;
     }
+  }
+
+  /** r (one draw per sample) and s(h) for point t, in this order: the rng is read the same either way. */
+  private draw(ctx: StepContext<T>, t: number, h: T, stats: ActivationStats | undefined): [T, T] {
+    const { ops, batch, settings, rng } = ctx;
+    const s = this.scale.scaleFor(t, h, stats);
+    const r = ops.fromArray(sampleClippedGaussianR(rng, batch.batchSize, settings.eps), [batch.batchSize]);
+    return [r, s];
   }
 
   private cacheFor(points: readonly NoisePointInfo[]): ClassGradientCache<T> {
