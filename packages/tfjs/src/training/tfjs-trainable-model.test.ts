@@ -30,6 +30,44 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('TfjsTrainableModel', () => {
+  it('gradientScale scales every gradient (weights and noise points) and leaves the loss as it is', () => {
+    const model = tinyDenseModel({ hidden: 6, seed: 4 });
+    const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });
+    const { xs, ys } = tinyData(5, [4], 3, 2);
+    const eta = () => tf.fill([5, 6], 0.05);
+    const pass = (scale: number) => {
+      trainable.gradientScale = scale;
+      const r = trainable.doPass(request(xs, ys, eta, true, true));
+      trainable.gradientScale = 1;
+      return {
+        loss: r.loss.dataSync()[0],
+        weights: Object.values(r.weightGradients ?? {}).map((g) => g.dataSync().slice()),
+        noise: (r.noiseGradients ?? []).map((g) => g.dataSync().slice()),
+        dispose: () =>
+          tf.dispose([r.loss, ...Object.values(r.weightGradients ?? {}), ...(r.noiseGradients ?? [])]),
+      };
+    };
+    const before = tf.memory().numTensors;
+    const one = pass(1);
+    const quarter = pass(0.25);
+    expect(quarter.loss).toBe(one.loss);
+    expect(one.weights.length).toBe(model.trainableWeights.length);
+    expect(one.noise.length).toBe(2);
+    for (const [a, b] of [
+      ...one.weights.map((w, i) => [w, quarter.weights[i]]),
+      ...one.noise.map((g, i) => [g, quarter.noise[i]]),
+    ]) {
+      expect(a.some((v) => v !== 0)).toBe(true);
+      a.forEach((v, j) => {
+        expect(b[j]).toBeCloseTo(0.25 * v, 7);
+      });
+    }
+    one.dispose();
+    quarter.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([xs, ys]);
+  });
+
   it('lists the noise layers as noise points with their per-sample shapes, in forward order', () => {
     const model = tinyDenseModel({ hidden: 6 });
     const trainable = new TfjsTrainableModel(model, { optimizer: tf.train.sgd(0.1) });

@@ -97,7 +97,14 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
   readonly optimizer: Optimizer;
   /** See `PredictionObserver`; null for none. */
   predictionObserver: PredictionObserver | null = null;
-  private readonly checkFinite: boolean;
+  /**
+   * Every gradient `doPass` returns (weights and noise points) is of `gradientScale · loss` rather
+   * than of the loss (the loss returned is unchanged): a data-parallel replica computing rows r of a
+   * batch of B sets r/B, so the replicas' gradients sum to the whole batch's mean-loss gradient.
+   */
+  gradientScale = 1;
+  /** Whether updates refuse non-finite gradients (`options.checkFinite`). */
+  readonly checkFinite: boolean;
   /** The resolved loss, `(yTrue, yPred) => mean loss`. */
   readonly lossFunction: LossFn;
   private readonly pointIndex: ReadonlyMap<string, number>;
@@ -159,7 +166,14 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
         failed = false;
         return request.weightGradients ? { loss, weightGradients: {} } : { loss };
       }
-      const { value, grads } = engine().gradients(forward, sources, undefined, true);
+      const dy = this.gradientScale === 1 ? undefined : scalar(this.gradientScale);
+      const { value, grads } = (() => {
+        try {
+          return engine().gradients(forward, sources, dy, true);
+        } finally {
+          if (dy !== undefined) dy.dispose();
+        }
+      })();
       // The anchor's own gradient (zero) is of no use.
       if (anchor !== null && grads[variables.length] != null) dispose(grads[variables.length]);
       const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = {
@@ -193,6 +207,18 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
   }
 
   doApplyGradients(gradients: NamedGradients): void {
+    this.applyGradients(gradients, this.checkFinite && backendReadsSync());
+  }
+
+  /**
+   * `doApplyGradients` for gradients whose values the caller has checked to be finite (the worker
+   * pool does while summing the workers' gradients), so no read-back is needed.
+   */
+  applyCheckedGradients(gradients: NamedGradients): void {
+    this.applyGradients(gradients, false);
+  }
+
+  private applyGradients(gradients: NamedGradients, checkFinite: boolean): void {
     const variables = this.trainableVariables();
     const known = new Set(variables.map((v) => v.name));
     for (const name of Object.keys(gradients)) {
@@ -207,7 +233,7 @@ export class TfjsTrainableModel implements TrainableModelV1<Tensor, NamedGradien
       }
     }
     // The check reads one flag back; webgpu in Node cannot do that synchronously, so it goes unchecked.
-    if (this.checkFinite && backendReadsSync()) assertFiniteGradients(gradients);
+    if (checkFinite) assertFiniteGradients(gradients);
     // Clones share the variables' buffers (no copy); with the optimizer's captured slots they let us
     // undo a half-applied update: weights, momentum/moments and the iteration count as they were.
     const before = variables.map((v) => clone(v));
@@ -476,11 +502,14 @@ function assertFiniteGradients(gradients: NamedGradients): void {
   const ok = tidy(() => values.map((g) => all(elementIsFinite(g))).reduce((a, b) => logicalAnd(a, b)));
   const finite = ok.dataSync()[0] === 1;
   ok.dispose();
-  if (!finite) {
-    throw new AnlError(
-      'NON_FINITE',
-      'gradients hold NaN or Infinity (a non-finite loss: check the data, the learning rate and eps); no weight was changed',
-      { argument: 'gradients' },
-    );
-  }
+  if (!finite) throw nonFiniteGradients();
+}
+
+/** The error for gradients holding NaN or Infinity (nothing was applied). */
+export function nonFiniteGradients(): AnlError {
+  return new AnlError(
+    'NON_FINITE',
+    'gradients hold NaN or Infinity (a non-finite loss: check the data, the learning rate and eps); no weight was changed',
+    { argument: 'gradients' },
+  );
 }

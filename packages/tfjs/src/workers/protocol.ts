@@ -59,25 +59,20 @@ export const EtaKind = {
   /** Each worker's rows of eta are in the point's area. */
   TENSOR: 1,
   /**
-   * `RowsNoise`: the table in the point's area (its row count at `tableRowsAt`), the coefficient
-   * and the row indices of the whole batch in the point's rows area; each worker builds its rows.
+   * `RowsNoise`: the table in the point's area, the coefficient and the row indices of the whole
+   * batch in the point's rows area; each worker builds its rows.
    */
   ROWS: 2,
 } as const;
 
 /** The control int holding point t's `EtaKind` (after the workers' blocks). */
 export function etaKindAt(workers: number, t: number): number {
-  return workers * SLOTS + 2 * t;
+  return workers * SLOTS + t;
 }
 
-/** The control int holding the row count of point t's noise table (`EtaKind.ROWS`). */
-export function tableRowsAt(workers: number, t: number): number {
-  return workers * SLOTS + 2 * t + 1;
-}
-
-/** Ints of the control buffer: the workers' blocks, then two per noise point. */
+/** Ints of the control buffer: the workers' blocks, then one per noise point. */
 export function controlInts(workers: number, points: number): number {
-  return workers * SLOTS + 2 * points;
+  return workers * SLOTS + points;
 }
 
 /** Float64s per worker and noise point in the moments area: count, mean, sum of squared deviations. */

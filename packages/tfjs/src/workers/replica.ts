@@ -1,6 +1,6 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { NoiseFn } from '@anl/core';
-import { TfjsTrainableModel, tfjsOps } from '@anl/tfjs';
+import { TfjsTrainableModel } from '@anl/tfjs';
 import {
   argMax,
   cast,
@@ -9,6 +9,7 @@ import {
   keep,
   sum,
   type Tensor,
+  tensor,
   tidy,
   train,
   type Variable,
@@ -29,7 +30,6 @@ import {
   type SharedAreas,
   SLOTS,
   Slot,
-  tableRowsAt,
 } from './protocol';
 import { errorReport, type WorkerStart } from './worker-start';
 
@@ -170,6 +170,8 @@ export class Replica {
       owned.push(eta);
       return eta;
     };
+    // The rows' gradients weighted by their share of the batch: the workers' sum is the whole batch's.
+    trainable.gradientScale = rows / slot(Slot.BATCH);
     try {
       const result = trainable.doPass({
         x,
@@ -190,13 +192,8 @@ export class Replica {
             at += sizes.trainableSizes[i];
           });
         }
-        // dJ/dh of the rows' mean loss, weighted by their share to be the whole batch's (here, in
-        // parallel, rather than on main).
-        const share = rows / slot(Slot.BATCH);
         result.noiseGradients?.forEach((g, t) => {
-          const from = layout.pointGradients[t] + start * sizes.pointSizes[t];
-          readInto(g, data, from);
-          for (let j = from; j < from + rows * sizes.pointSizes[t]; j++) data[j] *= share;
+          readInto(g, data, layout.pointGradients[t] + start * sizes.pointSizes[t]);
         });
         if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
         this.control[this.base + Slot.CORRECT] = correct;
@@ -213,41 +210,47 @@ export class Replica {
     }
   }
 
-  /** Count, mean and sum of squared deviations of this worker's rows of h (float64, two passes). */
+  /**
+   * Count, mean and sum of squared deviations of this worker's rows of h, in float64 and one pass
+   * over values shifted by the first one (which keeps the sum of squares from cancelling).
+   */
   private writeMoments(t: number, h: Tensor): void {
     const values = valuesOf(h);
     const n = values.length;
+    const shift = n === 0 ? 0 : values[0];
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[i];
-    const mean = n === 0 ? 0 : sum / n;
-    let m2 = 0;
+    let squares = 0;
     for (let i = 0; i < n; i++) {
-      const d = values[i] - mean;
-      m2 += d * d;
+      const d = values[i] - shift;
+      sum += d;
+      squares += d * d;
     }
+    const mean = n === 0 ? 0 : shift + sum / n;
+    const m2 = n === 0 ? 0 : Math.max(0, squares - (sum * sum) / n);
     const at = momentsAt(this.start.index, this.sizes.pointSizes.length, t);
     this.moments[at] = n;
     this.moments[at + 1] = mean;
     this.moments[at + 2] = m2;
   }
 
-  /** Rows [start, end) of a `RowsNoise` eta: mulPerSample(gatherRows(table, rows), coefficient), as main would. */
+  /**
+   * Rows [start, end) of a `RowsNoise` eta, `mulPerSample(gatherRows(table, rows), coefficient)`,
+   * built here in one loop: a float32 product rounded once (the Float32Array store) is exactly the
+   * product the backend's multiply gives, so the values are main's bit for bit.
+   */
   private rowsNoise(t: number, shape: number[], start: number, end: number): Tensor {
     const { data, layout, sizes } = this;
     const size = sizes.pointSizes[t];
-    const tableRows = Atomics.load(this.control, tableRowsAt(sizes.workers, t));
-    const area = layout.points[t];
+    const table = layout.points[t];
     const at = layout.rowsNoise[t];
-    const rows = Int32Array.from(data.subarray(at + sizes.maxBatch + start, at + sizes.maxBatch + end));
-    return tidy(() =>
-      tfjsOps.mulPerSample(
-        tfjsOps.gatherRows(
-          tensorOf(data, area, area + tableRows * size, [tableRows, ...shape.slice(1)]),
-          rows,
-        ),
-        tensorOf(data, at + start, at + end, [end - start]),
-      ),
-    );
+    const eta = new Float32Array((end - start) * size);
+    for (let i = start; i < end; i++) {
+      const c = data[at + i];
+      const from = table + data[at + sizes.maxBatch + i] * size;
+      const to = (i - start) * size;
+      for (let j = 0; j < size; j++) eta[to + j] = data[from + j] * c;
+    }
+    return tensor(eta, shape);
   }
 
   private batchTensors(flags: number, start: number, end: number): { x: Tensor; y: Tensor } {

@@ -20,7 +20,11 @@ import {
   zeros,
 } from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
-import type { NamedGradients, TfjsTrainableModel } from '../training/tfjs-trainable-model';
+import {
+  type NamedGradients,
+  nonFiniteGradients,
+  type TfjsTrainableModel,
+} from '../training/tfjs-trainable-model';
 import { readInto, tensorOf } from './fast-copies';
 import {
   Command,
@@ -37,7 +41,6 @@ import {
   type SharedAreas,
   SLOTS,
   Slot,
-  tableRowsAt,
 } from './protocol';
 import type { WorkerErrorReport } from './worker-start';
 
@@ -92,6 +95,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   /** Zeros of each point's shape: the h handed to noise that ignores it. */
   private readonly standIns: Tensor[] = [];
   private terminated = false;
+  /** Gradients `collect` summed, with whether every value was finite (checked while summing). */
+  private readonly summed = new WeakMap<NamedGradients, boolean>();
 
   constructor(
     /** The user's model and optimizer: where the update is applied and the weights live. */
@@ -197,7 +202,10 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   }
 
   doApplyGradients(gradients: NamedGradients): void {
-    this.main.doApplyGradients(gradients);
+    const finite = this.summed.get(gradients);
+    if (finite === undefined || !this.main.checkFinite) this.main.doApplyGradients(gradients);
+    else if (!finite) throw nonFiniteGradients();
+    else this.main.applyCheckedGradients(gradients);
     this.weightsStale = true;
   }
 
@@ -355,7 +363,6 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     readInto(eta.table, this.data, this.layout.points[t]);
     readInto(eta.coefficient, this.data, at);
     this.data.set(eta.rows.subarray(0, batchSize), at + this.areas.sizes.maxBatch);
-    Atomics.store(this.control, tableRowsAt(this.size, t), tableRows);
     Atomics.store(this.control, etaKindAt(this.size, t), EtaKind.ROWS);
   }
 
@@ -366,32 +373,38 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   ): PassResult<Tensor, NamedGradients> {
     const { batchSize } = request;
     const { sizes } = this.areas;
-    const share = active.map((k) => {
-      const [start, end] = rowsOf(k, this.size, batchSize);
-      return { k, start, end, weight: (end - start) / batchSize };
-    });
-    const loss = scalar(share.reduce((s, { k, weight }) => s + weight * this.losses[k], 0));
+    const loss = scalar(
+      active.reduce((s, k) => {
+        const [start, end] = rowsOf(k, this.size, batchSize);
+        return s + ((end - start) / batchSize) * this.losses[k];
+      }, 0),
+    );
     const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = { loss };
+    // Each worker's gradients are of its rows' share of the batch's mean loss already
+    // (`gradientScale`): the whole batch's are their sum.
     if (request.weightGradients) {
       const named: NamedGradients = {};
       let offset = 0;
+      // NaN once any sum is NaN or ±Infinity (Infinity · 0 is NaN): the finite check, while summing.
+      let probe = 0;
       this.trainableWeights.forEach((w, i) => {
         const n = sizes.trainableSizes[i];
         const sum = new Float32Array(n);
-        for (const { k, weight } of share) {
+        for (const k of active) {
           const from = this.layout.gradients + k * this.layout.trainableTotal + offset;
           const g = this.data.subarray(from, from + n);
-          for (let j = 0; j < n; j++) sum[j] += weight * g[j];
+          for (let j = 0; j < n; j++) sum[j] += g[j];
         }
+        for (let j = 0; j < n; j++) probe += sum[j] * 0;
         const variable = w.read() as Variable;
         named[variable.name] = tensor(sum, variable.shape);
         offset += n;
       });
       result.weightGradients = named;
-      if (this.countCorrect) this.correct = share.reduce((s, { k }) => s + this.slot(k, Slot.CORRECT), 0);
+      this.summed.set(named, !Number.isNaN(probe));
+      if (this.countCorrect) this.correct = active.reduce((s, k) => s + this.slot(k, Slot.CORRECT), 0);
     }
     if (request.noiseGradients) {
-      // Each worker weighted its rows by their share of the batch already.
       result.noiseGradients = this.noisePoints.map((point, t) => {
         const area = this.layout.pointGradients[t];
         const size = sizes.pointSizes[t];
