@@ -22,7 +22,7 @@ export { RunningStd } from './noise/running-std';
 export { sampleClippedGaussianR } from './noise/sample-clipped-gaussian-r';
 export { validateLabels } from './noise/validate-labels';
 // Random numbers (and the one shuffle)
-export { createRng } from './rng/create-rng';
+export { createRng, rngState, setRngState } from './rng/create-rng';
 export type { Rng } from './rng/rng';
 export { shuffledOrder } from './rng/shuffled-order';
 // Schedules
@@ -91,6 +91,12 @@ export {
   rangeOption,
 } from './training/methods/method-option-checks';
 export type { MethodRunner, StepContext } from './training/methods/method-runner';
+export { type BatchShard, rowsOfShard } from './training/batch-shard';
+export {
+  hasReplicatedSteps,
+  type ReplicatedStepRequest,
+  type ReplicatedStepsV1,
+} from './training/replicated-steps';
 export type { PgdAtMethodOptions } from './training/methods/pgd-at-method';
 export { plainStep } from './training/methods/plain-step';
 // Noise methods: the registry (every list of method names comes from here)

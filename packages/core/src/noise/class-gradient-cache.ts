@@ -1,5 +1,6 @@
 import { AnlError } from '../errors';
 import type { Rng } from '../rng/rng';
+import type { BatchShard } from '../training/batch-shard';
 import { assertInteger, assertShape, assertValidShape, shapeSize } from '../shape';
 import type { TensorOpsV1 } from '../tensor-ops';
 import { validateLabels } from './validate-labels';
@@ -59,13 +60,26 @@ export class ClassGradientCache<T> {
    * The table of `layer` after this batch, not stored: for every class present in `labels`, the
    * row of one uniformly chosen sample of that class in `grads` (`[B, ...sampleShape]`). Caller owns it.
    */
-  nextTable(layer: number, grads: T, labels: Int32Array, rng: Rng): T {
+  nextTable(layer: number, grads: T, labels: Int32Array, rng: Rng, shard?: BatchShard<T>): T {
     this.checkLayer(layer);
     const gradShape = this.ops.shape(grads);
-    const checked = validateLabels(labels, this.numClasses, 'labels', gradShape[0]);
-    assertShape(gradShape, [checked.length, ...this.sampleShapes[layer]], 'grads');
+    // On a data-parallel replica `labels` are the whole batch's and `grads` this replica's rows.
+    const rowsHere = shard === undefined ? labels.length : shard.end - shard.start;
+    const checked = validateLabels(labels, this.numClasses, 'labels', shard?.batchSize ?? gradShape[0]);
+    assertShape(gradShape, [rowsHere, ...this.sampleShapes[layer]], 'grads');
     const { rows, srcRows } = pickOnePerClass(checked, this.numClasses, rng);
-    return this.ops.scatterRows(this.tables[layer], rows, grads, srcRows);
+    if (shard === undefined) return this.ops.scatterRows(this.tables[layer], rows, grads, srcRows);
+    const picked = shard.gatherRows(grads, srcRows);
+    try {
+      return this.ops.scatterRows(
+        this.tables[layer],
+        rows,
+        picked,
+        Int32Array.from(srcRows, (_, k) => k),
+      );
+    } finally {
+      this.ops.dispose(picked);
+    }
   }
 
   /** Replaces `layer`'s table with `table` (from `nextTable`), taking ownership; frees the old one. */

@@ -73,6 +73,34 @@ class Xoshiro128StarStar implements Rng {
     const b = this.nextUint32();
     return new Xoshiro128StarStar((Math.imul(a ^ (b >>> 15), 0x2c1b3c6d) ^ b) | 0);
   }
+
+  /** The four state words (for `rngState`). */
+  state(): [number, number, number, number] {
+    return [this.s0, this.s1, this.s2, this.s3];
+  }
+
+  /** Continues from state words taken with `state()`. */
+  restore(words: readonly number[]): void {
+    [this.s0, this.s1, this.s2, this.s3] = words.map((w) => w | 0);
+  }
+}
+
+/**
+ * The state of a generator made by `createRng` (or split from one), to continue its stream
+ * elsewhere (another thread) with `setRngState`; null for any other `Rng`.
+ */
+export function rngState(rng: Rng): number[] | null {
+  return rng instanceof Xoshiro128StarStar ? rng.state() : null;
+}
+
+/** Puts a `createRng` generator in the state `rngState` took; false for any other `Rng`. */
+export function setRngState(rng: Rng, state: readonly number[]): boolean {
+  if (!(rng instanceof Xoshiro128StarStar)) return false;
+  if (state.length !== 4 || state.some((w) => !Number.isInteger(w)) || state.every((w) => w === 0)) {
+    invalidArgument('state', 'four 32-bit integers from rngState (not all zero)', state);
+  }
+  rng.restore(state);
+  return true;
 }
 
 function rotl(x: number, k: number): number {

@@ -1,4 +1,5 @@
 import type { Rng } from '../rng/rng';
+import type { BatchShard } from './batch-shard';
 import type { BuiltInNoiseMethod } from './methods/registry';
 import type { TrainableModelV1 } from './trainable-model';
 
@@ -44,7 +45,14 @@ export interface TrainingAlgorithm<T> {
    * One optimisation step on one batch. Validates first; if it throws, the model's weights, its
    * optimizer and this algorithm's state (caches, running std) are as they were.
    */
-  step(model: TrainableModelV1<T>, batch: Batch<T>, settings: StepSettings, rng: Rng): StepOutcome<T>;
+  step(
+    model: TrainableModelV1<T>,
+    batch: Batch<T>,
+    settings: StepSettings,
+    rng: Rng,
+    /** On a data-parallel replica: which rows of the whole batch `batch` holds. */
+    shard?: BatchShard<T>,
+  ): StepOutcome<T>;
   /** Bytes held between steps (CANL's class cache, LAT's previous gradients, running std). */
   stateBytes(): number;
   /** Forgets state (caches, running std) and frees its tensors. */

@@ -1,6 +1,7 @@
 import { AnlError } from '../../errors';
 import { anlNoise } from '../../noise/anl-noise';
 import { sampleClippedGaussianR } from '../../noise/sample-clipped-gaussian-r';
+import { rowsOfShard } from '../batch-shard';
 import type { NoiseScale } from '../noise-scale';
 import { applyWeightGradients, disposeAll, disposeResult, runPass } from '../pass';
 import type { MethodRunner, StepContext } from './method-runner';
@@ -44,9 +45,9 @@ export class AnlRunner<T> implements MethodRunner<T> {
               { argument: 'model' },
             );
           }
-          const r = ops.fromArray(sampleClippedGaussianR(rng, batch.batchSize, settings.eps), [
-            batch.batchSize,
-          ]);
+          // One draw per sample of the whole batch; a data-parallel replica keeps its rows'.
+          const all = sampleClippedGaussianR(rng, ctx.shard?.batchSize ?? batch.batchSize, settings.eps);
+          const r = ops.fromArray(rowsOfShard(all, ctx.shard), [batch.batchSize]);
           try {
             etas.push(ops.keep(anlNoise(ops, grads[t], r, s)));
           } finally {

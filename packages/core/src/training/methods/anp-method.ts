@@ -13,6 +13,7 @@ export interface AnpMethodOptions {
 /** ANP (the authors' code): k "free" passes per batch with a momentum noise buffer. */
 export const anpMethod = {
   name: 'anp',
+  shardable: true,
   summary: 'Adversarial Noise Propagation: k passes per batch, each stepping the optimizer.',
   injectsNoise: true,
   needsLabels: false,

@@ -4,6 +4,7 @@ import { ClassGradientCache } from '../../noise/class-gradient-cache';
 import { sampleClippedGaussianR } from '../../noise/sample-clipped-gaussian-r';
 import { shapesEqual } from '../../shape';
 import type { TensorOpsV1 } from '../../tensor-ops';
+import { rowsOfShard } from '../batch-shard';
 import type { NoiseScale } from '../noise-scale';
 import { applyWeightGradients, disposeResult, runPass } from '../pass';
 import type { ActivationStats, NoisePointInfo, PassResult } from '../trainable-model';
@@ -58,7 +59,7 @@ export class CanlRunner<T> implements MethodRunner<T> {
       // Build the new cache tables before the update so nothing can fail after it.
       const grads = result.noiseGradients as readonly T[];
       for (let t = 0; t < grads.length; t++)
-        newTables.push(ops.keep(cache.nextTable(t, grads[t], labels, rng)));
+        newTables.push(ops.keep(cache.nextTable(t, grads[t], ctx.shard?.labels ?? labels, rng, ctx.shard)));
       ops.dispose(grads);
       const pass = result;
       result = undefined;
@@ -84,9 +85,11 @@ export class CanlRunner<T> implements MethodRunner<T> {
 
   /** r (one draw per sample) and s(h) for point t, in this order: the rng is read the same either way. */
   private draw(ctx: StepContext<T>, t: number, h: T, stats: ActivationStats | undefined): [T, T] {
-    const { ops, batch, settings, rng } = ctx;
+    const { ops, batch, settings, rng, shard } = ctx;
     const s = this.scale.scaleFor(t, h, stats);
-    const r = ops.fromArray(sampleClippedGaussianR(rng, batch.batchSize, settings.eps), [batch.batchSize]);
+    // One draw per sample of the whole batch; a replica keeps its rows'.
+    const all = sampleClippedGaussianR(rng, shard?.batchSize ?? batch.batchSize, settings.eps);
+    const r = ops.fromArray(rowsOfShard(all, shard), [batch.batchSize]);
     return [r, s];
   }
 

@@ -11,6 +11,7 @@ export interface GaussianMethodOptions {
 /** The Gaussian baseline: eta ~ N(0, (eps/4)^2) per element, one pass. */
 export const gaussianMethod = {
   name: 'gaussian',
+  shardable: true,
   summary: 'Gaussian noise N(0, (eps/4)^2) at each noise point (optionally times s(h)).',
   injectsNoise: true,
   needsLabels: false,

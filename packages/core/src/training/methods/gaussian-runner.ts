@@ -19,10 +19,20 @@ export class GaussianRunner<T> implements MethodRunner<T> {
         batchSize: batch.batchSize,
         noise: (t, h, stats) => {
           const seed = rng.nextUint32();
-          if (!this.scaleByStd) return gaussianNoise(ops, ops.shape(h), settings.eps, seed);
-          return ops.tidy(() =>
-            gaussianNoise(ops, ops.shape(h), settings.eps, seed, this.scale.scaleFor(t, h, stats)),
-          );
+          const shard = ctx.shard;
+          if (shard === undefined) {
+            if (!this.scaleByStd) return gaussianNoise(ops, ops.shape(h), settings.eps, seed);
+            return ops.tidy(() =>
+              gaussianNoise(ops, ops.shape(h), settings.eps, seed, this.scale.scaleFor(t, h, stats)),
+            );
+          }
+          // A data-parallel replica draws the whole batch's noise (the same seed) and keeps its rows.
+          const shape = [shard.batchSize, ...ops.shape(h).slice(1)];
+          const rows = Int32Array.from({ length: shard.end - shard.start }, (_, i) => shard.start + i);
+          return ops.tidy(() => {
+            const s = this.scaleByStd ? this.scale.scaleFor(t, h, stats) : undefined;
+            return ops.gatherRows(gaussianNoise(ops, shape, settings.eps, seed, s), rows);
+          });
         },
         weightGradients: true,
         noiseGradients: false,

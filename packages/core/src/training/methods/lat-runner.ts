@@ -12,6 +12,8 @@ import type { MethodRunner, StepContext } from './method-runner';
  */
 export class LatRunner<T> implements MethodRunner<T> {
   private previous: readonly T[] | null = null;
+  /** The whole batch's size when `previous` was taken (on a replica `previous` holds its rows). */
+  private previousBatchSize = 0;
 
   constructor(private readonly ops: TensorOpsV1<T>) {}
 
@@ -21,14 +23,14 @@ export class LatRunner<T> implements MethodRunner<T> {
   }
 
   step(ctx: StepContext<T>): T {
-    const { ops, model, batch, settings } = ctx;
+    const { ops, model, batch } = ctx;
     const previous =
       this.previous !== null && this.previous.length === model.noisePoints.length ? this.previous : null;
     let result: PassResult<T, unknown> | undefined = runPass(model, {
       x: batch.x,
       y: batch.y,
       batchSize: batch.batchSize,
-      noise: (t) => (previous === null ? null : latNoise(ops, previous[t], settings.eps, batch.batchSize)),
+      noise: (t) => (previous === null ? null : this.noiseFrom(ctx, previous[t])),
       weightGradients: true,
       noiseGradients: true,
       noiseIgnoresActivations: true,
@@ -46,12 +48,27 @@ export class LatRunner<T> implements MethodRunner<T> {
       }
       const old = this.previous;
       this.previous = grads;
+      this.previousBatchSize = ctx.shard?.batchSize ?? batch.batchSize;
       if (old !== null) ops.dispose(old);
       return pass.loss;
     } catch (error) {
       if (result !== undefined) disposeResult(model, result);
       throw error;
     }
+  }
+
+  /**
+   * eps·sign of the previous batch's gradient, sample i taking sample i mod B_prev. A replica holds
+   * its rows of both batches: with the same batch size they are the same rows (the split depends on
+   * the size alone); otherwise the rows it needs are gathered from the replicas holding them.
+   */
+  private noiseFrom(ctx: StepContext<T>, previous: T): T {
+    const { ops, batch, settings, shard } = ctx;
+    if (shard === undefined || shard.batchSize === this.previousBatchSize) {
+      return latNoise(ops, previous, settings.eps, batch.batchSize);
+    }
+    const rows = Int32Array.from({ length: batch.batchSize }, (_, i) => (shard.start + i) % this.previousBatchSize);
+    return ops.tidy(() => latNoise(ops, shard.gatherRows(previous, rows), settings.eps, batch.batchSize));
   }
 
   stateBytes(): number {

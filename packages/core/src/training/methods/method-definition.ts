@@ -55,6 +55,12 @@ export interface NoiseMethodDefinition<O extends object = Record<string, unknown
   readonly perturbs?: 'activations' | 'inputs';
   /** True when the runner calls the model's optional `doLossPass` (a method-provided loss). */
   readonly needsLossPass?: boolean;
+  /**
+   * True when the runner honours `StepContext.shard` (draws per sample for the whole batch and keeps
+   * its rows, gathers rows of other replicas when it needs them), so a replicated model (the tfjs
+   * worker pool) may run its steps on every replica. Methods without it run pass by pass there.
+   */
+  readonly shardable?: boolean;
   /** True when a step needs integer class labels (`batch.labels`) and `numClasses` (CANL). */
   readonly needsLabels: boolean;
   /** True when the method reads s(h), so `std` / `runningMomentum` mean something to it. */

@@ -1,6 +1,7 @@
 import type { Rng } from '../../rng/rng';
 import type { TensorOpsV1 } from '../../tensor-ops';
 import type { Batch, StepSettings } from '../algorithm';
+import type { BatchShard } from '../batch-shard';
 import type { TrainableModelV1 } from '../trainable-model';
 
 /** Everything one validated step needs. */
@@ -12,6 +13,8 @@ export interface StepContext<T> {
   readonly rng: Rng;
   /** Validated labels (present when the batch had labels). */
   readonly labels?: Int32Array;
+  /** On a data-parallel replica: which rows of the whole batch `batch` is (see `BatchShard`). */
+  readonly shard?: BatchShard<T>;
 }
 
 /** One noise method's step and the state it keeps between steps. */
