@@ -1,7 +1,8 @@
 /**
  * One replica's part of a batch in data-parallel training run SPMD-style (the tfjs worker pool):
  * every replica runs the same step, with the same rng state, on its rows `[start, end)` of a batch
- * of `batchSize`; its `StepContext.batch` holds just those rows. What a method needs of the whole
+ * of `batchSize`; its `StepContext.batch` holds just those rows (none, for a replica beyond a batch
+ * smaller than the replicas: it still takes part, so its state stays the others'). What a method needs of the whole
  * batch it takes from here: its rows of whole-batch random draws, the whole batch's labels, and
  * rows that live on other replicas (`gatherRows`, which every replica calls at the same moment).
  * s(h) of the whole batch reaches the noise function as `stats` (see `PassRequest.noiseReadsOnlyStd`).
@@ -14,11 +15,12 @@ export interface BatchShard<T> {
   /** The whole batch's labels (length `batchSize`), when the batch has labels. */
   readonly labels?: Int32Array;
   /**
-   * Rows `indices` (of the whole batch) of a `[batchSize, ...]` tensor of which each replica holds
-   * its rows (`local`, `[end - start, ...]`): the same `[indices.length, ...]` on every replica.
-   * A collective: every replica calls it, in the same order, with the same indices.
+   * Rows `indices` of a `[of, ...]` tensor (`of`: this batch's size by default, or an earlier
+   * batch's) of which each replica holds its rows as the batch of that size was split (`local`):
+   * the same `[indices.length, ...]` on every replica. A collective: every replica calls it, in the
+   * same order, with the same indices.
    */
-  gatherRows(local: T, indices: Int32Array): T;
+  gatherRows(local: T, indices: Int32Array, of?: number): T;
 }
 
 /** This replica's part of `values`, one per sample of the whole batch (all of it without a shard). */

@@ -41,7 +41,15 @@ export function createTrainingAlgorithm<T>(
       rng: Rng,
       shard?: BatchShard<T>,
     ): StepOutcome<T> {
-      const labels = validateStep(definition, resolved.numClasses, model, batch, settings, rng);
+      const labels = validateStep(
+        definition,
+        resolved.numClasses,
+        model,
+        batch,
+        settings,
+        rng,
+        shard !== undefined,
+      );
       if (shard === undefined && definition.shardable === true && hasReplicatedSteps<T>(model)) {
         const loss = model.replicatedStep({ algorithm: id, options, batch, settings, rng });
         if (loss !== null) {

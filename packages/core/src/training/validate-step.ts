@@ -18,6 +18,8 @@ export function validateStep<T>(
   batch: Batch<T>,
   settings: StepSettings,
   rng: Rng,
+  /** A data-parallel replica may hold no rows of a batch smaller than the replicas (see `BatchShard`). */
+  emptyAllowed = false,
 ): Int32Array | undefined {
   if (typeof model !== 'object' || model === null || model.specificationVersion !== 'v1') {
     invalidArgument('model', "a TrainableModelV1 (specificationVersion 'v1')", model);
@@ -25,7 +27,7 @@ export function validateStep<T>(
   if (!Array.isArray(model.noisePoints)) invalidArgument('model.noisePoints', 'an array', model.noisePoints);
   if (typeof batch !== 'object' || batch === null)
     invalidArgument('batch', 'an object { x, y, batchSize }', batch);
-  assertInteger(batch.batchSize, 'batch.batchSize', 1);
+  assertInteger(batch.batchSize, 'batch.batchSize', emptyAllowed ? 0 : 1);
   if (typeof settings !== 'object' || settings === null)
     invalidArgument('settings', 'an object { eps, noise }', settings);
   assertFinite(settings.eps, 'settings.eps');

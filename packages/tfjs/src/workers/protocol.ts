@@ -23,11 +23,49 @@ export const Slot = {
   CORRECT: 9,
   /** Bytes of the error report in the worker's error area (reply FAILED). */
   ERROR_BYTES: 10,
+  /** After a STEP (worker 0): the rng's four state words, then the algorithm's state bytes. */
+  RNG: 11,
+  STATE_BYTES: 15,
 } as const;
 
-export const Command = { PASS: 1, CONTINUE: 2, ABORT: 3, RESIZE: 4, EXIT: 5 } as const;
+export const Command = {
+  PASS: 1,
+  CONTINUE: 2,
+  ABORT: 3,
+  RESIZE: 4,
+  EXIT: 5,
+  /** Run an algorithm's whole step on the worker's rows (a `StepMessage` waits on its port). */
+  STEP: 6,
+  /** Free an algorithm's state (a `ReleaseMessage` waits on its port). */
+  RELEASE: 7,
+} as const;
 
-export const Reply = { DONE: 1, AT_POINT: 2, FAILED: 3, DIED: 4 } as const;
+export const Reply = {
+  DONE: 1,
+  AT_POINT: 2,
+  FAILED: 3,
+  DIED: 4,
+  /** In a STEP, at a collective: the worker wrote its part and waits for every other's. */
+  SYNC: 5,
+  /** In a STEP, at an update: the worker's gradients are in its gradient area. */
+  UPDATE: 6,
+} as const;
+
+/** What a STEP runs: the algorithm (created on first use from its options), with main's rng state. */
+export interface StepMessage {
+  readonly kind: 'step';
+  readonly algorithm: number;
+  readonly options: object;
+  readonly settings: object;
+  readonly rng: readonly number[];
+  /** The whole batch's labels. */
+  readonly labels?: Int32Array;
+}
+
+export interface ReleaseMessage {
+  readonly kind: 'release';
+  readonly algorithm: number;
+}
 
 /** Bits of `Slot.FLAGS` for a PASS. */
 export const Flag = {
@@ -143,6 +181,9 @@ export interface DataLayout {
   readonly pointGradients: readonly number[];
   /** Per noise point `2 × maxBatch` floats: a `RowsNoise`'s coefficient, then its row indices. */
   readonly rowsNoise: readonly number[];
+  /** Two areas of `maxBatch × max(pointSizes)` floats, used in turn by a STEP's row gathers. */
+  readonly gathers: readonly [number, number];
+  readonly gatherFloats: number;
   readonly trainableTotal: number;
   readonly stateTotal: number;
   readonly floats: number;
@@ -167,7 +208,11 @@ export function dataLayout(sizes: LayoutSizes): DataLayout {
   const points = sizes.pointSizes.map((size) => take(sizes.maxBatch * size));
   const pointGradients = sizes.pointSizes.map((size) => take(sizes.maxBatch * size));
   const rowsNoise = sizes.pointSizes.map(() => take(2 * sizes.maxBatch));
+  const gatherFloats = sizes.maxBatch * Math.max(0, ...sizes.pointSizes);
+  const gathers: [number, number] = [take(gatherFloats), take(gatherFloats)];
   return {
+    gathers,
+    gatherFloats,
     x,
     y,
     weights,

@@ -1,6 +1,17 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import type { NoiseFn } from '@anl/core';
-import { TfjsTrainableModel } from '@anl/tfjs';
+import {
+  AnlError,
+  type BatchShard,
+  createRng,
+  createTrainingAlgorithm,
+  type NoiseFn,
+  rngState,
+  setRngState,
+  type StepSettings,
+  type TrainingAlgorithm,
+  type TrainingAlgorithmOptions,
+} from '@anl/core';
+import { type NamedGradients, TfjsTrainableModel } from '@anl/tfjs';
 import {
   argMax,
   cast,
@@ -26,11 +37,16 @@ import {
   Flag,
   type LayoutSizes,
   momentsAt,
+  pooledStd,
+  type ReleaseMessage,
   Reply,
+  rowsOf,
   type SharedAreas,
   SLOTS,
   Slot,
+  type StepMessage,
 } from './protocol';
+import { ReplicaStepModel } from './replica-step-model';
 import { errorReport, type WorkerStart } from './worker-start';
 
 /** Thrown inside a replica's pass when main calls the step off (another worker failed). */
@@ -56,6 +72,10 @@ export class Replica {
   private sizes!: LayoutSizes;
   private seen = 0;
   private batch: { x: Tensor; y: Tensor } | null = null;
+  /** The algorithms of replicated steps, by id (each keeps its state: CANL's cache, LAT's gradients). */
+  private readonly algorithms = new Map<number, TrainingAlgorithm<Tensor>>();
+  /** Row gathers so far in this step: they take the two gather areas in turn. */
+  private gathered = 0;
 
   constructor(
     private readonly start: WorkerStart,
@@ -84,6 +104,8 @@ export class Replica {
       const command = this.nextCommand();
       if (command === Command.EXIT) {
         dispose(this.batch === null ? [] : [this.batch.x, this.batch.y]);
+        for (const algorithm of this.algorithms.values()) algorithm.dispose();
+        this.algorithms.clear();
         this.reply(Reply.DONE);
         return;
       }
@@ -94,6 +116,12 @@ export class Replica {
           this.setAreas(message.message as SharedAreas);
         } else if (command === Command.PASS) {
           this.pass();
+        } else if (command === Command.STEP) {
+          this.step();
+        } else if (command === Command.RELEASE) {
+          const id = (receiveMessageOnPort(this.port)?.message as ReleaseMessage | undefined)?.algorithm;
+          this.algorithms.get(id ?? -1)?.dispose();
+          this.algorithms.delete(id ?? -1);
         } else {
           throw new Error(`command ${command} outside a pass`);
         }
@@ -208,6 +236,159 @@ export class Replica {
       trainable.predictionObserver = null;
       dispose(owned);
     }
+  }
+
+  /**
+   * A replicated step: the algorithm's own step on this worker's rows, with a `BatchShard` whose
+   * collectives (and the updates) go through main; the loss, and for worker 0 the rng's state and
+   * the algorithm's state bytes, are left in shared memory.
+   */
+  private step(): void {
+    const message = receiveMessageOnPort(this.port)?.message as StepMessage | undefined;
+    if (message?.kind !== 'step') throw new Error('STEP without its message');
+    const slot = (s: number) => this.control[this.base + s];
+    const flags = slot(Slot.FLAGS);
+    const start = slot(Slot.ROW_START);
+    const end = slot(Slot.ROW_END);
+    const batchSize = slot(Slot.BATCH);
+    const { layout } = this;
+    if (flags & Flag.LOAD_WEIGHTS) this.loadWeights(this.trainableWeights, layout.weights);
+    if (flags & Flag.LOAD_STATE) this.loadWeights(this.stateWeights, layout.weights + layout.trainableTotal);
+    const { x, y } = this.batchTensors(flags, start, end);
+    let algorithm = this.algorithms.get(message.algorithm);
+    if (algorithm === undefined) {
+      algorithm = createTrainingAlgorithm(this.trainable.ops, message.options as TrainingAlgorithmOptions);
+      this.algorithms.set(message.algorithm, algorithm);
+    }
+    const rng = createRng(0);
+    setRngState(rng, message.rng);
+    this.gathered = 0;
+    let correct = 0;
+    this.trainable.predictionObserver =
+      flags & Flag.COUNT_CORRECT
+        ? (yTrue, yPred) => {
+            correct = tidy(() =>
+              sum(cast(equal(argMax(yPred, -1), argMax(yTrue, -1)), 'float32')),
+            ).dataSync()[0];
+          }
+        : null;
+    const model = new ReplicaStepModel(
+      this.trainable,
+      {
+        writeMoments: (t, h) => this.writeMoments(t, h),
+        pooledStd: (t) => this.pooledStd(t),
+        sync: () => this.sync(Reply.SYNC),
+        update: (gradients) => this.update(gradients),
+      },
+      (end - start) / batchSize,
+    );
+    const labels = message.labels;
+    const shard: BatchShard<Tensor> = {
+      start,
+      end,
+      batchSize,
+      ...(labels === undefined ? {} : { labels }),
+      gatherRows: (local, indices, of) => this.gatherRows(local, indices, of ?? batchSize),
+    };
+    try {
+      const { loss } = algorithm.step(
+        model,
+        {
+          x,
+          y,
+          batchSize: end - start,
+          ...(labels === undefined ? {} : { labels: labels.subarray(start, end) }),
+        },
+        message.settings as StepSettings,
+        rng,
+        shard,
+      );
+      try {
+        this.losses[this.start.index] = loss.dataSync()[0];
+      } finally {
+        loss.dispose();
+      }
+    } finally {
+      this.trainable.predictionObserver = null;
+      model.dispose();
+    }
+    this.control[this.base + Slot.CORRECT] = correct;
+    if (this.start.index === 0) {
+      (rngState(rng) as number[]).forEach((word, i) => {
+        this.control[this.base + Slot.RNG + i] = word;
+      });
+      this.control[this.base + Slot.STATE_BYTES] = algorithm.stateBytes();
+    }
+    if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
+  }
+
+  /** s(h) of the whole batch at point t from every worker's moments (the same on every worker). */
+  private pooledStd(t: number): number {
+    const workers = Array.from({ length: this.sizes.workers }, (_, k) => k);
+    const std = pooledStd(this.moments, workers, this.sizes.pointSizes.length, t);
+    if (!Number.isFinite(std)) {
+      throw new AnlError(
+        'NON_FINITE',
+        `the activations at noise point ${this.trainable.noisePoints[t].name} hold NaN or Infinity (check the data, the learning rate and eps); no weight was changed`,
+        { argument: 'model' },
+      );
+    }
+    return std;
+  }
+
+  /** Tells main this worker reached a collective (or an update) and waits for the go-ahead. */
+  private sync(reply: number): void {
+    this.reply(reply);
+    if (this.nextCommand() === Command.ABORT) throw new Aborted();
+  }
+
+  /** This worker's gradients to its area; main sums every worker's, applies them and sends the weights. */
+  private update(gradients: NamedGradients): void {
+    const { data, layout, sizes } = this;
+    let at = layout.gradients + this.start.index * layout.trainableTotal;
+    this.trainableWeights.forEach((w, i) => {
+      const g = gradients[(w.read() as Variable).name];
+      if (g === undefined) data.fill(0, at, at + sizes.trainableSizes[i]);
+      else readInto(g, data, at);
+      at += sizes.trainableSizes[i];
+    });
+    this.sync(Reply.UPDATE);
+    this.loadWeights(this.trainableWeights, layout.weights);
+  }
+
+  /**
+   * Rows `indices` of a tensor each worker holds its rows of: every worker writes the ones it holds
+   * into a gather area, and after the collective each reads them all. The two areas take turns, so
+   * a worker that runs ahead to the next gather cannot overwrite one still being read.
+   */
+  private gatherRows(local: Tensor, indices: Int32Array, of: number): Tensor {
+    // This worker's rows of a batch of `of`, as such a batch is split.
+    const [start, end] = rowsOf(this.start.index, this.sizes.workers, of);
+    const rowSize = local.shape.slice(1).reduce((a, b) => a * b, 1);
+    if (local.shape[0] !== end - start) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `a gathered tensor must hold this worker's ${end - start} rows of a batch of ${of}, got [${local.shape}]`,
+        { argument: 'local' },
+      );
+    }
+    const { data, layout } = this;
+    if (indices.length * rowSize > layout.gatherFloats) {
+      throw new AnlError(
+        'UNSUPPORTED',
+        `a gather of ${indices.length} rows of ${rowSize} values does not fit the pool's gather area (${layout.gatherFloats})`,
+        { argument: 'model' },
+      );
+    }
+    const area = layout.gathers[this.gathered++ % 2];
+    const values = valuesOf(local).slice();
+    indices.forEach((row, k) => {
+      if (row >= start && row < end) {
+        data.set(values.subarray((row - start) * rowSize, (row - start + 1) * rowSize), area + k * rowSize);
+      }
+    });
+    this.sync(Reply.SYNC);
+    return tensorOf(data, area, area + indices.length * rowSize, [indices.length, ...local.shape.slice(1)]);
   }
 
   /**

@@ -3,7 +3,11 @@ import {
   type ActivationStats,
   AnlError,
   type NoisePointInfo,
+  type ReplicatedStepRequest,
+  type ReplicatedStepsV1,
   type RowsNoise,
+  rngState,
+  setRngState,
   type PassRequest,
   type PassResult,
   type TensorOpsV1,
@@ -36,11 +40,13 @@ import {
   Flag,
   type LayoutSizes,
   pooledStd,
+  type ReleaseMessage,
   Reply,
   rowsOf,
   type SharedAreas,
   SLOTS,
   Slot,
+  type StepMessage,
 } from './protocol';
 import type { WorkerErrorReport } from './worker-start';
 
@@ -71,7 +77,7 @@ export interface PoolThreads {
  * they were. BatchNormalization statistics are computed per worker; worker 0's moving averages
  * are kept (on main and, from the next pass, on every replica), as DistributedDataParallel does.
  */
-export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients> {
+export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>, ReplicatedStepsV1<Tensor> {
   readonly specificationVersion = 'v1' as const;
   readonly ops: TensorOpsV1<Tensor>;
   readonly noisePoints: readonly NoisePointInfo[];
@@ -97,6 +103,10 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   private terminated = false;
   /** Gradients `collect` summed, with whether every value was finite (checked while summing). */
   private readonly summed = new WeakMap<NamedGradients, boolean>();
+  /** Steps run whole on the workers (`replicatedStep`) so far; the others ran pass by pass. */
+  stepsOnWorkers = 0;
+  /** Each replicated algorithm's state bytes on one replica, as worker 0 last reported them. */
+  private readonly algorithmStateBytes = new Map<number, number>();
 
   constructor(
     /** The user's model and optimizer: where the update is applied and the weights live. */
@@ -130,37 +140,9 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   }
 
   doPass(request: PassRequest<Tensor>): PassResult<Tensor, NamedGradients> {
-    if (this.terminated)
-      throw new AnlError('UNSUPPORTED', 'the worker pool was terminated', { argument: 'model' });
-    if (this.broken !== null) throw this.broken;
     const { x, y, batchSize } = request;
-    if (x.shape[0] !== batchSize || y.shape[0] !== batchSize) {
-      throw new AnlError(
-        'SHAPE_MISMATCH',
-        `request.x and request.y must have batchSize (${batchSize}) rows, got ${x.shape[0]} and ${y.shape[0]}`,
-        { argument: 'request' },
-      );
-    }
-    this.ensureCapacity(batchSize);
-    const { sizes } = this.areas;
-    const workers = this.size;
-    const active = Array.from({ length: workers }, (_, k) => k).filter((k) => {
-      const [start, end] = rowsOf(k, workers, batchSize);
-      return end > start;
-    });
-    const sameBatch = this.lastBatch !== null && this.lastBatch.x === x && this.lastBatch.y === y;
-    this.lastBatch = null;
-    let flags = 0;
-    if (sameBatch) flags |= Flag.SAME_BATCH;
-    else this.writeBatch(x, y, sizes);
-    if (this.weightsStale) {
-      this.writeWeights(this.trainableWeights, this.layout.weights);
-      flags |= Flag.LOAD_WEIGHTS;
-    }
-    if (this.stateStale && this.stateWeights.length > 0) {
-      this.writeWeights(this.stateWeights, this.layout.weights + this.layout.trainableTotal);
-      flags |= Flag.LOAD_STATE;
-    }
+    const active = this.prepare(x, y, batchSize);
+    let flags = this.loadFlags(x, y);
     if (request.weightGradients) flags |= Flag.WEIGHT_GRADIENTS;
     if (request.noiseGradients) flags |= Flag.NOISE_GRADIENTS;
     if (request.weightGradients && this.countCorrect) flags |= Flag.COUNT_CORRECT;
@@ -173,14 +155,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     if (request.noiseReadsOnlyStd === true && request.noiseIgnoresActivations !== true) {
       flags |= Flag.READS_ONLY_STD;
     }
-    for (const k of active) {
-      const [start, end] = rowsOf(k, workers, batchSize);
-      this.setSlot(k, Slot.ROW_START, start);
-      this.setSlot(k, Slot.ROW_END, end);
-      this.setSlot(k, Slot.BATCH, batchSize);
-      this.setSlot(k, Slot.FLAGS, flags | (k === 0 && this.stateWeights.length > 0 ? Flag.SEND_STATE : 0));
-      this.send(k, Command.PASS);
-    }
+    for (const k of active) this.startWorker(k, batchSize, flags, Command.PASS);
     const readsOnlyStd = (flags & Flag.READS_ONLY_STD) !== 0;
     this.runToEnd(request, active, readsOnlyStd);
     // Observed noise: the method sees each point's whole-batch h (or s(h)) now, in point order.
@@ -192,6 +167,171 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     if (flags & Flag.LOAD_STATE) this.stateStale = false;
     this.lastBatch = { x, y };
     return this.collect(request, active);
+  }
+
+  /**
+   * A whole step, SPMD: every worker runs the algorithm's own step on its rows (`BatchShard`), so
+   * each method's noise is made where the activations are; main only relays the collectives (s(h)
+   * of the whole batch, rows another worker holds) and applies each update, summing the workers'
+   * gradients into the user's optimizer. The loss, the rng's advance and the algorithm's state are
+   * the single-thread step's. Null (run pass by pass instead) for an `Rng` not made by `createRng`.
+   */
+  replicatedStep(request: ReplicatedStepRequest<Tensor>): Tensor | null {
+    const state = rngState(request.rng);
+    if (state === null) return null;
+    const { x, y, batchSize, labels } = request.batch;
+    this.prepare(x, y, batchSize);
+    // Every worker takes part, also one without rows of a small batch: its algorithm's state (CANL's
+    // cache, LAT's gradients, a running s(h)) must stay the others'.
+    const active = this.threads.workers.map((_, k) => k);
+    let flags = this.loadFlags(x, y);
+    if (this.countCorrect) flags |= Flag.COUNT_CORRECT;
+    const message: StepMessage = {
+      kind: 'step',
+      algorithm: request.algorithm,
+      options: request.options,
+      settings: request.settings,
+      rng: state,
+      ...(labels === undefined ? {} : { labels }),
+    };
+    for (const k of active) {
+      this.threads.ports[k].postMessage(message);
+      this.startWorker(k, batchSize, flags, Command.STEP);
+    }
+    this.serveStep(active);
+    this.stepsOnWorkers++;
+    if (flags & Flag.LOAD_WEIGHTS) this.weightsStale = false;
+    if (flags & Flag.LOAD_STATE) this.stateStale = false;
+    this.lastBatch = { x, y };
+    // Worker 0 ran the step as this thread would have: its rng and state are the step's.
+    setRngState(
+      request.rng,
+      [0, 1, 2, 3].map((i) => this.slot(0, Slot.RNG + i)),
+    );
+    this.algorithmStateBytes.set(request.algorithm, this.slot(0, Slot.STATE_BYTES));
+    if (this.countCorrect) this.correct = active.reduce((s, k) => s + this.slot(k, Slot.CORRECT), 0);
+    if (this.stateWeights.length > 0) {
+      this.readState();
+      this.stateStale = true;
+    }
+    return scalar(
+      active.reduce((s, k) => {
+        const [start, end] = rowsOf(k, this.size, batchSize);
+        return s + ((end - start) / batchSize) * this.losses[k];
+      }, 0),
+    );
+  }
+
+  replicatedStateBytes(id: number): number {
+    return this.algorithmStateBytes.get(id) ?? 0;
+  }
+
+  releaseAlgorithm(id: number): void {
+    this.algorithmStateBytes.delete(id);
+    if (this.terminated || this.broken !== null) return;
+    const message: ReleaseMessage = { kind: 'release', algorithm: id };
+    this.threads.ports.forEach((port, k) => {
+      port.postMessage(message);
+      this.send(k, Command.RELEASE);
+    });
+    this.threads.workers.forEach((_, k) => {
+      this.receive(k);
+    });
+  }
+
+  /**
+   * Serves a STEP to its end: relays each collective (every worker at SYNC), applies each update
+   * (every worker at UPDATE), until every worker is DONE. On a failure anywhere the workers waiting
+   * are called off (their algorithms undo what the step did) and the first real error is thrown.
+   */
+  private serveStep(active: readonly number[]): void {
+    for (;;) {
+      const replies = active.map((k) => this.receive(k));
+      if (replies.every((r) => r === Reply.DONE)) return;
+      if (replies.every((r) => r === Reply.SYNC)) {
+        for (const k of active) this.send(k, Command.CONTINUE);
+        continue;
+      }
+      if (replies.every((r) => r === Reply.UPDATE)) {
+        try {
+          this.applyWorkerGradients(active);
+        } catch (error) {
+          this.callOff(active);
+          throw error;
+        }
+        for (const k of active) this.send(k, Command.CONTINUE);
+        continue;
+      }
+      const failure = this.failure(active, replies);
+      this.callOff(active.filter((_, i) => replies[i] === Reply.SYNC || replies[i] === Reply.UPDATE));
+      throw failure;
+    }
+  }
+
+  /** Calls off workers waiting at a collective or an update, and waits until they have undone their step. */
+  private callOff(waiting: readonly number[]): void {
+    for (const k of waiting) this.send(k, Command.ABORT);
+    for (const k of waiting) this.receive(k);
+  }
+
+  /** The workers' gradients, summed, applied by main's optimizer; the new weights to the weights area. */
+  private applyWorkerGradients(active: readonly number[]): void {
+    const gradients = this.sumGradients(active);
+    try {
+      this.doApplyGradients(gradients);
+    } finally {
+      dispose(Object.values(gradients));
+    }
+    this.writeWeights(this.trainableWeights, this.layout.weights);
+    this.weightsStale = false;
+  }
+
+  /** Checks a batch, grows the areas for it, and returns the workers that get rows of it. */
+  private prepare(x: Tensor, y: Tensor, batchSize: number): number[] {
+    if (this.terminated)
+      throw new AnlError('UNSUPPORTED', 'the worker pool was terminated', { argument: 'model' });
+    if (this.broken !== null) throw this.broken;
+    if (x.shape[0] !== batchSize || y.shape[0] !== batchSize) {
+      throw new AnlError(
+        'SHAPE_MISMATCH',
+        `request.x and request.y must have batchSize (${batchSize}) rows, got ${x.shape[0]} and ${y.shape[0]}`,
+        { argument: 'request' },
+      );
+    }
+    this.ensureCapacity(batchSize);
+    const workers = this.size;
+    return Array.from({ length: workers }, (_, k) => k).filter((k) => {
+      const [start, end] = rowsOf(k, workers, batchSize);
+      return end > start;
+    });
+  }
+
+  /** The batch (unless it is the last one), stale weights and state to shared memory; their flags. */
+  private loadFlags(x: Tensor, y: Tensor): number {
+    const sameBatch = this.lastBatch !== null && this.lastBatch.x === x && this.lastBatch.y === y;
+    this.lastBatch = null;
+    let flags = 0;
+    if (sameBatch) flags |= Flag.SAME_BATCH;
+    else this.writeBatch(x, y, this.areas.sizes);
+    if (this.weightsStale) {
+      this.writeWeights(this.trainableWeights, this.layout.weights);
+      flags |= Flag.LOAD_WEIGHTS;
+    }
+    if (this.stateStale && this.stateWeights.length > 0) {
+      this.writeWeights(this.stateWeights, this.layout.weights + this.layout.trainableTotal);
+      flags |= Flag.LOAD_STATE;
+    }
+    return flags;
+  }
+
+  /** Worker k's rows of a batch, the flags, then the command. */
+  private startWorker(k: number, batchSize: number, flags: number, command: number): void {
+    const [start, end] = rowsOf(k, this.size, batchSize);
+    this.setSlot(k, Slot.ROW_START, start);
+    this.setSlot(k, Slot.ROW_END, end);
+    this.setSlot(k, Slot.BATCH, batchSize);
+    this.setSlot(k, Slot.FLAGS, flags | (k === 0 && this.stateWeights.length > 0 ? Flag.SEND_STATE : 0));
+    this.send(k, command);
   }
 
   /** Main's weights were set by hand (e.g. `model.setWeights`): the replicas load them before the next pass. */
@@ -380,28 +520,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
       }, 0),
     );
     const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = { loss };
-    // Each worker's gradients are of its rows' share of the batch's mean loss already
-    // (`gradientScale`): the whole batch's are their sum.
     if (request.weightGradients) {
-      const named: NamedGradients = {};
-      let offset = 0;
-      // NaN once any sum is NaN or ±Infinity (Infinity · 0 is NaN): the finite check, while summing.
-      let probe = 0;
-      this.trainableWeights.forEach((w, i) => {
-        const n = sizes.trainableSizes[i];
-        const sum = new Float32Array(n);
-        for (const k of active) {
-          const from = this.layout.gradients + k * this.layout.trainableTotal + offset;
-          const g = this.data.subarray(from, from + n);
-          for (let j = 0; j < n; j++) sum[j] += g[j];
-        }
-        for (let j = 0; j < n; j++) probe += sum[j] * 0;
-        const variable = w.read() as Variable;
-        named[variable.name] = tensor(sum, variable.shape);
-        offset += n;
-      });
-      result.weightGradients = named;
-      this.summed.set(named, !Number.isNaN(probe));
+      result.weightGradients = this.sumGradients(active);
       if (this.countCorrect) this.correct = active.reduce((s, k) => s + this.slot(k, Slot.CORRECT), 0);
     }
     if (request.noiseGradients) {
@@ -416,6 +536,33 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
       this.stateStale = true;
     }
     return result;
+  }
+
+  /**
+   * The whole batch's weight gradients: each worker's are of its rows' share of the batch's mean
+   * loss already (`gradientScale`), so the sum. Checked finite while summing (see `doApplyGradients`).
+   */
+  private sumGradients(active: readonly number[]): NamedGradients {
+    const { sizes } = this.areas;
+    const named: NamedGradients = {};
+    let offset = 0;
+    // NaN once any sum is NaN or ±Infinity (Infinity · 0 is NaN).
+    let probe = 0;
+    this.trainableWeights.forEach((w, i) => {
+      const n = sizes.trainableSizes[i];
+      const sum = new Float32Array(n);
+      for (const k of active) {
+        const from = this.layout.gradients + k * this.layout.trainableTotal + offset;
+        const g = this.data.subarray(from, from + n);
+        for (let j = 0; j < n; j++) sum[j] += g[j];
+      }
+      for (let j = 0; j < n; j++) probe += sum[j] * 0;
+      const variable = w.read() as Variable;
+      named[variable.name] = tensor(sum, variable.shape);
+      offset += n;
+    });
+    this.summed.set(named, !Number.isNaN(probe));
+    return named;
   }
 
   /** Worker 0's non-trainable weights (BatchNorm's moving statistics) into main's model. */

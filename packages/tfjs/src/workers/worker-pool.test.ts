@@ -89,6 +89,7 @@ describe('WorkerPoolModel', () => {
         single.setWeights(initial);
         pooled.setWeights(initial);
         pool.markWeightsChanged();
+        const stepsBefore = pool.stepsOnWorkers;
         const runs = [single, pooled].map((model) => {
           const trainable = model === single ? singleTrainable : pool;
           const algorithm = createTrainingAlgorithm(trainable.ops, options);
@@ -105,6 +106,8 @@ describe('WorkerPoolModel', () => {
         // The same count after every method (the pool keeps one stand-in h per point, freed by terminate).
         tensorCounts.push(tf.memory().numTensors);
         expect(tensorCounts[tensorCounts.length - 1], method).toBe(tensorCounts[0]);
+        // The built-in noise methods run whole steps on the workers (their noise made there).
+        expect(pool.stepsOnWorkers - stepsBefore, method).toBe(2);
         expect(maxAbsDiff(runs[0].losses, runs[1].losses), method).toBeLessThan(1e-5);
         expectClose(runs[0].weights, runs[1].weights);
         // The steps did move the weights (the comparison is not between two untouched models).
@@ -115,6 +118,56 @@ describe('WorkerPoolModel', () => {
       await pool.terminate();
     }
     expect(tf.memory().numTensors).toBe(start - 2);
+  });
+
+  it('steps on the workers follow batches of changing size, also smaller than the pool: LAT takes i mod B_prev rows, CANL one row per class, from any worker', async () => {
+    const single = tinyDenseModel({ seed: 12 });
+    const pooled = tinyDenseModel({ seed: 12 });
+    const pool = await startWorkerPool(new TfjsTrainableModel(pooled, { optimizer: tf.train.sgd(0.2) }), {
+      workers: 3,
+      backend: 'cpu',
+      batchSize: 7,
+    });
+    // 2 rows for 3 workers: the third holds none of that batch, nor of the previous one's rows next.
+    const batches = [7, 4, 2, 7, 5].map((n, i) => {
+      const { xs, ys, labels } = tinyData(n, [4], 3, 20 + i);
+      return { x: xs, y: ys, labels, batchSize: n };
+    });
+    try {
+      const configs: TrainingAlgorithmOptions[] = [
+        { method: 'lat' },
+        { method: 'canl', numClasses: 3 },
+        { method: 'anl', std: 'running' },
+        { method: 'anp' },
+      ];
+      for (const options of configs) {
+        const method = JSON.stringify(options);
+        single.setWeights(pooled.getWeights());
+        const runs = [new TfjsTrainableModel(single, { optimizer: tf.train.sgd(0.2) }), pool].map(
+          (trainable) => {
+            const algorithm = createTrainingAlgorithm(trainable.ops, options);
+            const rng = createRng(31);
+            const losses = batches.map((batch) => {
+              const { loss } = algorithm.step(trainable, batch, SETTINGS, rng);
+              const value = loss.dataSync()[0];
+              loss.dispose();
+              return value;
+            });
+            // The rng advanced exactly as on one thread.
+            const next = rng.nextUint32();
+            algorithm.dispose();
+            return { losses, next };
+          },
+        );
+        expect(maxAbsDiff(runs[0].losses, runs[1].losses), method).toBeLessThan(1e-5);
+        expect(runs[1].next, method).toBe(runs[0].next);
+        expectClose(valuesOf(single), valuesOf(pooled));
+      }
+      expect(pool.stepsOnWorkers).toBe(20);
+    } finally {
+      for (const b of batches) tf.dispose([b.x, b.y]);
+      await pool.terminate();
+    }
   });
 
   it('a batch larger than the shared areas were made for grows them (every worker gets the new ones)', async () => {

@@ -65,10 +65,17 @@ export class LatRunner<T> implements MethodRunner<T> {
   private noiseFrom(ctx: StepContext<T>, previous: T): T {
     const { ops, batch, settings, shard } = ctx;
     if (shard === undefined || shard.batchSize === this.previousBatchSize) {
+      // A replica without rows of this batch (it had none of the previous one either) has no noise.
+      if (batch.batchSize === 0) return ops.zeros(ops.shape(previous));
       return latNoise(ops, previous, settings.eps, batch.batchSize);
     }
-    const rows = Int32Array.from({ length: batch.batchSize }, (_, i) => (shard.start + i) % this.previousBatchSize);
-    return ops.tidy(() => latNoise(ops, shard.gatherRows(previous, rows), settings.eps, batch.batchSize));
+    // Every replica asks for the same rows (the whole batch's), then keeps its own.
+    const all = Int32Array.from({ length: shard.batchSize }, (_, i) => i % this.previousBatchSize);
+    const mine = Int32Array.from({ length: batch.batchSize }, (_, i) => shard.start + i);
+    return ops.tidy(() => {
+      const rows = ops.gatherRows(shard.gatherRows(previous, all, this.previousBatchSize), mine);
+      return batch.batchSize === 0 ? rows : latNoise(ops, rows, settings.eps, batch.batchSize);
+    });
   }
 
   stateBytes(): number {
