@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enableWasmTraining } from '@anl/tfjs/training-kernels';
 import * as tf from '@tensorflow/tfjs';
+import { coreSpeeds } from './lib/core-speeds.mjs';
 import { timeEpoch } from './lib/epoch-timer.mjs';
 import { runPytorchReference } from './lib/pytorch.mjs';
 import { round } from './lib/stats.mjs';
@@ -81,6 +82,9 @@ const results = {
   pytorch: null,
 };
 
+log('LeNet-5 step (batch 64) pinned to each CPU');
+results.machine.coreStepMsStart = coreSpeeds();
+log(`  ${JSON.stringify(results.machine.coreStepMsStart)} ms`);
 const BATCH = { lenet5: 128, resnet20: 64 };
 for (const name of opts.models) {
   const w = await loadWorkload(name, {
@@ -155,6 +159,7 @@ if (opts.pytorch && opts.models.includes('lenet5')) {
   });
 }
 results.machine.loadAvgEnd = loadavg().map((x) => round(x, 2));
+results.machine.coreStepMsEnd = coreSpeeds();
 
 const outFile =
   opts.out ?? join(here, 'results', `${results.date.slice(0, 10)}-workers${opts.quick ? '-quick' : ''}.json`);
@@ -172,6 +177,12 @@ function toMarkdown(r) {
     '',
     `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, tfjs wasm + training kernels in every thread; load average ${r.machine.loadAvgStart.join(' ')} at the start, ${r.machine.loadAvgEnd.join(' ')} at the end.`,
     '',
+    ...(r.machine.coreStepMsStart
+      ? [
+          `LeNet-5 step (batch 64) pinned to each CPU in turn (\`taskset\`): ${r.machine.coreStepMsStart.map((ms, i) => `cpu${i} ${ms} ms`).join(', ')} at the start; ${(r.machine.coreStepMsEnd ?? []).map((ms, i) => `cpu${i} ${ms} ms`).join(', ')} at the end. A data-parallel step goes at its slowest worker's pace: where the CPUs are uneven (a shared VM), that caps the speed-up whatever the pool does.`,
+          '',
+        ]
+      : []),
     "CPU columns (Linux /proc, per step, 10 ms ticks averaged over the rounds): on one thread its main thread; on the pool the main thread plus the busiest worker thread, the step's critical path when the workers run side by side. They do not depend on what else the machine runs; the wall times do.",
     '',
     `Step times: medians over the rounds; speed-up = median over rounds of (one thread's step / the pool's step of the same round); overhead = median over rounds of (method's step / the baseline's step of the same round, same configuration).`,
