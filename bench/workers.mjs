@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enableWasmTraining } from '@anl/tfjs/training-kernels';
 import * as tf from '@tensorflow/tfjs';
-import { coreSpeeds } from './lib/core-speeds.mjs';
+import { coreSpeeds, parallelCeiling } from './lib/core-speeds.mjs';
 import { timeEpoch } from './lib/epoch-timer.mjs';
 import { runPytorchReference } from './lib/pytorch.mjs';
 import { round } from './lib/stats.mjs';
@@ -85,6 +85,11 @@ const results = {
 log('LeNet-5 step (batch 64) pinned to each CPU');
 results.machine.coreStepMsStart = coreSpeeds();
 log(`  ${JSON.stringify(results.machine.coreStepMsStart)} ms`);
+if (opts.models.includes('lenet5') && cpus().length >= 2) {
+  log('the ceiling: LeNet-5 batch 128 alone vs two processes of 64 side by side');
+  results.machine.lenetCeiling = await parallelCeiling(128);
+  log(`  ${JSON.stringify(results.machine.lenetCeiling)}`);
+}
 const BATCH = { lenet5: 128, resnet20: 64 };
 for (const name of opts.models) {
   const w = await loadWorkload(name, {
@@ -180,6 +185,12 @@ function toMarkdown(r) {
     ...(r.machine.coreStepMsStart
       ? [
           `LeNet-5 step (batch 64) pinned to each CPU in turn (\`taskset\`): ${r.machine.coreStepMsStart.map((ms, i) => `cpu${i} ${ms} ms`).join(', ')} at the start; ${(r.machine.coreStepMsEnd ?? []).map((ms, i) => `cpu${i} ${ms} ms`).join(', ')} at the end. A data-parallel step goes at its slowest worker's pace: where the CPUs are uneven (a shared VM), that caps the speed-up whatever the pool does.`,
+          '',
+        ]
+      : []),
+    ...(r.machine.lenetCeiling
+      ? [
+          `**The ceiling on this machine** (no pool involved): a LeNet-5 step of 128 rows alone takes ${r.machine.lenetCeiling.wholeMs.join(' / ')} ms (pinned to cpu0 / cpu1); two independent processes stepping 64 rows each at the same time, one per CPU, take ${r.machine.lenetCeiling.halvesSideBySideMs.join(' / ')} ms, so no data-parallel scheme can beat **${r.machine.lenetCeiling.ceiling}×** for LeNet-5 here (the two threads share the memory bandwidth and caches, and the slower CPU sets the pace).`,
           '',
         ]
       : []),
