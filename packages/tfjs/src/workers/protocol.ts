@@ -4,7 +4,7 @@
  * answers with a reply and bumps `DONE`. Each side sleeps in `Atomics.wait` on the other's counter,
  * so a step needs no event loop on either side (the training algorithm calls `doPass` synchronously).
  */
-export const SLOTS = 16;
+export const SLOTS = 20;
 
 /** Offsets inside a worker's block. */
 export const Slot = {
@@ -26,6 +26,10 @@ export const Slot = {
   /** After a STEP (worker 0): the rng's four state words, then the algorithm's state bytes. */
   RNG: 11,
   STATE_BYTES: 15,
+  /** The number of the command main sent last (one count per worker). */
+  SEQ: 16,
+  /** The number of the command the worker's last reply answers (must be SEQ's). */
+  ACK: 17,
 } as const;
 
 export const Command = {

@@ -1,10 +1,11 @@
-import type {
-  NoiseFn,
-  NoisePointInfo,
-  PassRequest,
-  PassResult,
-  TensorOpsV1,
-  TrainableModelV1,
+import {
+  AnlError,
+  type NoiseFn,
+  type NoisePointInfo,
+  type PassRequest,
+  type PassResult,
+  type TensorOpsV1,
+  type TrainableModelV1,
 } from '@anl/core';
 import { dispose, keep, scalar, type Tensor, type Variable, zeros } from '@tensorflow/tfjs-core';
 import type { NamedGradients, TfjsTrainableModel } from '../training/tfjs-trainable-model';
@@ -47,6 +48,14 @@ export class ReplicaStepModel implements TrainableModelV1<Tensor, NamedGradients
   doPass(request: PassRequest<Tensor>): PassResult<Tensor, NamedGradients> {
     const readsStd = request.noiseReadsOnlyStd === true && request.noiseIgnoresActivations !== true;
     const observes = readsStd && request.noiseObservesOnly === true;
+    if (request.noiseObservesOnly === true && !readsStd) {
+      // It would see this worker's rows only: a method observing the whole batch's h runs pass by pass.
+      throw new AnlError(
+        'UNSUPPORTED',
+        "a step on the workers cannot observe the whole batch's activations (only s(h)); leave the method unmarked `shardable`",
+        { argument: 'model' },
+      );
+    }
     const link = this.link;
     // s(h) needs every worker's rows: at the point (one collective each), or, when the noise only
     // observes, once after the pass for all points.

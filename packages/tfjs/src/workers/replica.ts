@@ -71,6 +71,8 @@ export class Replica {
   private layout!: DataLayout;
   private sizes!: LayoutSizes;
   private seen = 0;
+  /** The number of the command being answered (see Slot.ACK). */
+  private answering = 0;
   private batch: { x: Tensor; y: Tensor } | null = null;
   /** The algorithms of replicated steps, by id (each keeps its state: CANL's cache, LAT's gradients). */
   private readonly algorithms = new Map<number, TrainingAlgorithm<Tensor>>();
@@ -146,12 +148,14 @@ export class Replica {
   private nextCommand(): number {
     Atomics.wait(this.control, this.base + Slot.GO, this.seen);
     this.seen = Atomics.load(this.control, this.base + Slot.GO);
+    this.answering = this.control[this.base + Slot.SEQ];
     return this.control[this.base + Slot.COMMAND];
   }
 
   private reply(code: number, point = -1): void {
     this.control[this.base + Slot.REPLY] = code;
     this.control[this.base + Slot.POINT] = point;
+    this.control[this.base + Slot.ACK] = this.answering;
     Atomics.add(this.control, this.base + Slot.DONE, 1);
     Atomics.notify(this.control, this.base + Slot.DONE);
   }

@@ -92,6 +92,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   private data: Float32Array;
   private layout: DataLayout;
   private readonly marks: number[];
+  /** Commands sent to each worker so far (the number of the last, see Slot.SEQ). */
+  private readonly sent: number[];
   private readonly trainableWeights: LayerVariable[];
   private readonly stateWeights: LayerVariable[];
   private weightsStale = true;
@@ -123,6 +125,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     this.data = new Float32Array(this.areas.data);
     this.layout = dataLayout(this.areas.sizes);
     this.marks = threads.workers.map(() => 0);
+    this.sent = threads.workers.map(() => 0);
     this.trainableWeights = main.model.trainableWeights;
     this.stateWeights = main.model.nonTrainableWeights;
   }
@@ -675,6 +678,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   private send(k: number, command: number): void {
     const base = k * SLOTS;
     this.control[base + Slot.COMMAND] = command;
+    this.control[base + Slot.SEQ] = ++this.sent[k];
     this.marks[k] = Atomics.load(this.control, base + Slot.DONE);
     Atomics.add(this.control, base + Slot.GO, 1);
     Atomics.notify(this.control, base + Slot.GO);
@@ -685,7 +689,18 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     const at = k * SLOTS + Slot.DONE;
     while (Atomics.load(this.control, at) === this.marks[k])
       Atomics.wait(this.control, at, this.marks[k], 1000);
-    return Atomics.load(this.control, k * SLOTS + Slot.REPLY);
+    const reply = Atomics.load(this.control, k * SLOTS + Slot.REPLY);
+    const answers = Atomics.load(this.control, k * SLOTS + Slot.ACK);
+    // Every command gets exactly one reply; anything else is a broken protocol, not to go on from.
+    if (reply !== Reply.DIED && answers !== this.sent[k]) {
+      this.broken = new AnlError(
+        'WORKER_FAILED',
+        `training worker ${k} answered command ${answers} (reply ${reply}) while main waited for command ${this.sent[k]}'s answer; the pool is out of step and was stopped`,
+        { argument: 'options.workers' },
+      );
+      throw this.broken;
+    }
+    return reply;
   }
 }
 
