@@ -34,7 +34,6 @@ import {
   Command,
   type DataLayout,
   dataLayout,
-  ERROR_AREA_BYTES,
   EtaKind,
   etaKindAt,
   Flag,
@@ -44,11 +43,10 @@ import {
   Reply,
   rowsOf,
   type SharedAreas,
-  SLOTS,
   Slot,
   type StepMessage,
 } from './protocol';
-import type { WorkerErrorReport } from './worker-start';
+import { PoolChannel } from './pool-channel';
 
 /** The threads and shared memory a pool runs on (made by `startWorkerPool`). */
 export interface PoolThreads {
@@ -87,19 +85,15 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   private readonly control: Int32Array;
   private readonly losses: Float64Array;
   private readonly moments: Float64Array;
-  private readonly errors: Uint8Array;
   private areas: SharedAreas;
   private data: Float32Array;
   private layout: DataLayout;
-  private readonly marks: number[];
-  /** Commands sent to each worker so far (the number of the last, see Slot.SEQ). */
-  private readonly sent: number[];
+  private readonly channel: PoolChannel;
   private readonly trainableWeights: LayerVariable[];
   private readonly stateWeights: LayerVariable[];
   private weightsStale = true;
   private stateStale = true;
   private lastBatch: { x: Tensor; y: Tensor } | null = null;
-  private broken: AnlError | null = null;
   /** Zeros of each point's shape: the h handed to noise that ignores it. */
   private readonly standIns: Tensor[] = [];
   private terminated = false;
@@ -120,12 +114,10 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     this.control = new Int32Array(threads.control);
     this.losses = new Float64Array(threads.losses);
     this.moments = new Float64Array(threads.moments);
-    this.errors = new Uint8Array(threads.errors);
     this.areas = threads.areas;
     this.data = new Float32Array(this.areas.data);
     this.layout = dataLayout(this.areas.sizes);
-    this.marks = threads.workers.map(() => 0);
-    this.sent = threads.workers.map(() => 0);
+    this.channel = new PoolChannel(threads.workers, threads.control, threads.errors);
     this.trainableWeights = main.model.trainableWeights;
     this.stateWeights = main.model.nonTrainableWeights;
   }
@@ -209,10 +201,10 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     // Worker 0 ran the step as this thread would have: its rng and state are the step's.
     setRngState(
       request.rng,
-      [0, 1, 2, 3].map((i) => this.slot(0, Slot.RNG + i)),
+      [0, 1, 2, 3].map((i) => this.channel.slot(0, Slot.RNG + i)),
     );
-    this.algorithmStateBytes.set(request.algorithm, this.slot(0, Slot.STATE_BYTES));
-    if (this.countCorrect) this.correct = active.reduce((s, k) => s + this.slot(k, Slot.CORRECT), 0);
+    this.algorithmStateBytes.set(request.algorithm, this.channel.slot(0, Slot.STATE_BYTES));
+    if (this.countCorrect) this.correct = active.reduce((s, k) => s + this.channel.slot(k, Slot.CORRECT), 0);
     if (this.stateWeights.length > 0) {
       this.readState();
       this.stateStale = true;
@@ -231,14 +223,14 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
 
   releaseAlgorithm(id: number): void {
     this.algorithmStateBytes.delete(id);
-    if (this.terminated || this.broken !== null) return;
+    if (this.terminated || this.channel.broken !== null) return;
     const message: ReleaseMessage = { kind: 'release', algorithm: id };
     this.threads.ports.forEach((port, k) => {
       port.postMessage(message);
-      this.send(k, Command.RELEASE);
+      this.channel.send(k, Command.RELEASE);
     });
     this.threads.workers.forEach((_, k) => {
-      this.receive(k);
+      this.channel.receive(k);
     });
   }
 
@@ -249,10 +241,10 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
    */
   private serveStep(active: readonly number[]): void {
     for (;;) {
-      const replies = active.map((k) => this.receive(k));
+      const replies = active.map((k) => this.channel.receive(k));
       if (replies.every((r) => r === Reply.DONE)) return;
       if (replies.every((r) => r === Reply.SYNC)) {
-        for (const k of active) this.send(k, Command.CONTINUE);
+        for (const k of active) this.channel.send(k, Command.CONTINUE);
         continue;
       }
       if (replies.every((r) => r === Reply.UPDATE)) {
@@ -262,10 +254,10 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
           this.callOff(active);
           throw error;
         }
-        for (const k of active) this.send(k, Command.CONTINUE);
+        for (const k of active) this.channel.send(k, Command.CONTINUE);
         continue;
       }
-      const failure = this.failure(active, replies);
+      const failure = this.channel.failure(active, replies);
       this.callOff(active.filter((_, i) => replies[i] === Reply.SYNC || replies[i] === Reply.UPDATE));
       throw failure;
     }
@@ -273,8 +265,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
 
   /** Calls off workers waiting at a collective or an update, and waits until they have undone their step. */
   private callOff(waiting: readonly number[]): void {
-    for (const k of waiting) this.send(k, Command.ABORT);
-    for (const k of waiting) this.receive(k);
+    for (const k of waiting) this.channel.send(k, Command.ABORT);
+    for (const k of waiting) this.channel.receive(k);
   }
 
   /** The workers' gradients, summed, applied by main's optimizer; the new weights to the weights area. */
@@ -293,7 +285,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   private prepare(x: Tensor, y: Tensor, batchSize: number): number[] {
     if (this.terminated)
       throw new AnlError('UNSUPPORTED', 'the worker pool was terminated', { argument: 'model' });
-    if (this.broken !== null) throw this.broken;
+    if (this.channel.broken !== null) throw this.channel.broken;
     if (x.shape[0] !== batchSize || y.shape[0] !== batchSize) {
       throw new AnlError(
         'SHAPE_MISMATCH',
@@ -330,11 +322,15 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   /** Worker k's rows of a batch, the flags, then the command. */
   private startWorker(k: number, batchSize: number, flags: number, command: number): void {
     const [start, end] = rowsOf(k, this.size, batchSize);
-    this.setSlot(k, Slot.ROW_START, start);
-    this.setSlot(k, Slot.ROW_END, end);
-    this.setSlot(k, Slot.BATCH, batchSize);
-    this.setSlot(k, Slot.FLAGS, flags | (k === 0 && this.stateWeights.length > 0 ? Flag.SEND_STATE : 0));
-    this.send(k, command);
+    this.channel.setSlot(k, Slot.ROW_START, start);
+    this.channel.setSlot(k, Slot.ROW_END, end);
+    this.channel.setSlot(k, Slot.BATCH, batchSize);
+    this.channel.setSlot(
+      k,
+      Slot.FLAGS,
+      flags | (k === 0 && this.stateWeights.length > 0 ? Flag.SEND_STATE : 0),
+    );
+    this.channel.send(k, command);
   }
 
   /** Main's weights were set by hand (e.g. `model.setWeights`): the replicas load them before the next pass. */
@@ -364,7 +360,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     dispose(this.standIns);
     this.standIns.length = 0;
     this.threads.workers.forEach((_, k) => {
-      if (this.broken === null) this.send(k, Command.EXIT);
+      if (this.channel.broken === null) this.channel.send(k, Command.EXIT);
     });
     for (const port of this.threads.ports) port.close();
     await Promise.all(this.threads.workers.map((w) => w.terminate()));
@@ -375,22 +371,22 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     let paused: number[] = [];
     try {
       for (;;) {
-        const replies = active.map((k) => this.receive(k));
+        const replies = active.map((k) => this.channel.receive(k));
         if (replies.every((r) => r === Reply.DONE)) return;
-        const points = active.map((k) => this.slot(k, Slot.POINT));
+        const points = active.map((k) => this.channel.slot(k, Slot.POINT));
         if (replies.every((r) => r === Reply.AT_POINT) && points.every((p) => p === points[0])) {
           paused = [...active];
           this.noiseAt(request, points[0], active, readsOnlyStd);
           paused = [];
-          for (const k of active) this.send(k, Command.CONTINUE);
+          for (const k of active) this.channel.send(k, Command.CONTINUE);
           continue;
         }
         paused = active.filter((_, i) => replies[i] === Reply.AT_POINT);
-        throw this.failure(active, replies);
+        throw this.channel.failure(active, replies);
       }
     } catch (error) {
-      for (const k of paused) this.send(k, Command.ABORT);
-      for (const k of paused) this.receive(k);
+      for (const k of paused) this.channel.send(k, Command.ABORT);
+      for (const k of paused) this.channel.receive(k);
       throw error;
     }
   }
@@ -525,7 +521,8 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     const result: { loss: Tensor; weightGradients?: NamedGradients; noiseGradients?: Tensor[] } = { loss };
     if (request.weightGradients) {
       result.weightGradients = this.sumGradients(active);
-      if (this.countCorrect) this.correct = active.reduce((s, k) => s + this.slot(k, Slot.CORRECT), 0);
+      if (this.countCorrect)
+        this.correct = active.reduce((s, k) => s + this.channel.slot(k, Slot.CORRECT), 0);
     }
     if (request.noiseGradients) {
       result.noiseGradients = this.noisePoints.map((point, t) => {
@@ -611,11 +608,11 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     };
     this.threads.ports.forEach((port, k) => {
       port.postMessage(areas);
-      this.send(k, Command.RESIZE);
+      this.channel.send(k, Command.RESIZE);
     });
-    const replies = this.threads.workers.map((_, k) => this.receive(k));
+    const replies = this.threads.workers.map((_, k) => this.channel.receive(k));
     if (replies.some((r) => r !== Reply.DONE))
-      throw this.failure(
+      throw this.channel.failure(
         this.threads.workers.map((_, k) => k),
         replies,
       );
@@ -628,90 +625,4 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
   }
 
   /** The error of the first worker that failed (not one that was called off), or died. */
-  private failure(active: readonly number[], replies: readonly number[]): AnlError {
-    const died = active.find((_, i) => replies[i] === Reply.DIED);
-    if (died !== undefined) {
-      this.broken = new AnlError(
-        'WORKER_FAILED',
-        `training worker ${died} died during a step; the weights and the optimizer are as before the step`,
-        { argument: 'options.workers' },
-      );
-      return this.broken;
-    }
-    for (let i = 0; i < active.length; i++) {
-      if (replies[i] !== Reply.FAILED) continue;
-      const report = this.errorOf(active[i]);
-      if (report.name === 'Aborted') continue;
-      return workerError(active[i], report);
-    }
-    const codes = replies.map(
-      (r, i) =>
-        `worker ${active[i]}: ${r === Reply.AT_POINT ? `at noise point ${this.slot(active[i], Slot.POINT)}` : `reply ${r}`}`,
-    );
-    return new AnlError(
-      'WORKER_FAILED',
-      `the training workers went out of step (${codes.join(', ')}); is every noise layer in the model's graph?`,
-      { argument: 'model' },
-    );
-  }
-
-  private errorOf(k: number): WorkerErrorReport {
-    const bytes = this.slot(k, Slot.ERROR_BYTES);
-    const text = new TextDecoder().decode(
-      this.errors.slice(k * ERROR_AREA_BYTES, k * ERROR_AREA_BYTES + bytes),
-    );
-    try {
-      return JSON.parse(text) as WorkerErrorReport;
-    } catch {
-      return { name: 'Error', message: text };
-    }
-  }
-
-  private slot(k: number, slot: number): number {
-    return Atomics.load(this.control, k * SLOTS + slot);
-  }
-
-  private setSlot(k: number, slot: number, value: number): void {
-    Atomics.store(this.control, k * SLOTS + slot, value);
-  }
-
-  private send(k: number, command: number): void {
-    const base = k * SLOTS;
-    this.control[base + Slot.COMMAND] = command;
-    this.control[base + Slot.SEQ] = ++this.sent[k];
-    this.marks[k] = Atomics.load(this.control, base + Slot.DONE);
-    Atomics.add(this.control, base + Slot.GO, 1);
-    Atomics.notify(this.control, base + Slot.GO);
-  }
-
-  /** Sleeps until worker k answers the last command (a worker that ends answers DIED). */
-  private receive(k: number): number {
-    const at = k * SLOTS + Slot.DONE;
-    while (Atomics.load(this.control, at) === this.marks[k])
-      Atomics.wait(this.control, at, this.marks[k], 1000);
-    const reply = Atomics.load(this.control, k * SLOTS + Slot.REPLY);
-    const answers = Atomics.load(this.control, k * SLOTS + Slot.ACK);
-    // Every command gets exactly one reply; anything else is a broken protocol, not to go on from.
-    if (reply !== Reply.DIED && answers !== this.sent[k]) {
-      this.broken = new AnlError(
-        'WORKER_FAILED',
-        `training worker ${k} answered command ${answers} (reply ${reply}) while main waited for command ${this.sent[k]}'s answer; the pool is out of step and was stopped`,
-        { argument: 'options.workers' },
-      );
-      throw this.broken;
-    }
-    return reply;
-  }
-}
-
-/** A worker's error on main: an AnlError keeps its code and argument; anything else is WORKER_FAILED. */
-export function workerError(k: number, report: WorkerErrorReport): AnlError {
-  if (report.name === 'AnlError' && report.code !== undefined) {
-    return new AnlError(report.code as AnlError['code'], `training worker ${k}: ${report.message}`, {
-      argument: report.argument,
-    });
-  }
-  return new AnlError('WORKER_FAILED', `training worker ${k} failed: ${report.name}: ${report.message}`, {
-    argument: 'model',
-  });
 }
