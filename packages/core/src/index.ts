@@ -91,7 +91,7 @@ export {
   rangeOption,
 } from './training/methods/method-option-checks';
 export type { MethodRunner, StepContext } from './training/methods/method-runner';
-export { type BatchShard, rowsOfShard } from './training/batch-shard';
+export { type BatchShard, type GatherPart, rowsOfShard } from './training/batch-shard';
 export {
   hasReplicatedSteps,
   type ReplicatedStepRequest,

@@ -60,22 +60,49 @@ export class ClassGradientCache<T> {
    * The table of `layer` after this batch, not stored: for every class present in `labels`, the
    * row of one uniformly chosen sample of that class in `grads` (`[B, ...sampleShape]`). Caller owns it.
    */
-  nextTable(layer: number, grads: T, labels: Int32Array, rng: Rng, shard?: BatchShard<T>): T {
+  nextTable(layer: number, grads: T, labels: Int32Array, rng: Rng): T {
     this.checkLayer(layer);
     const gradShape = this.ops.shape(grads);
-    // On a data-parallel replica `labels` are the whole batch's and `grads` this replica's rows.
-    const rowsHere = shard === undefined ? labels.length : shard.end - shard.start;
-    const checked = validateLabels(labels, this.numClasses, 'labels', shard?.batchSize ?? gradShape[0]);
-    assertShape(gradShape, [rowsHere, ...this.sampleShapes[layer]], 'grads');
+    const checked = validateLabels(labels, this.numClasses, 'labels', gradShape[0]);
+    assertShape(gradShape, [checked.length, ...this.sampleShapes[layer]], 'grads');
     const { rows, srcRows } = pickOnePerClass(checked, this.numClasses, rng);
-    if (shard === undefined) return this.ops.scatterRows(this.tables[layer], rows, grads, srcRows);
-    const picked = shard.gatherRows(grads, srcRows);
+    return this.ops.scatterRows(this.tables[layer], rows, grads, srcRows);
+  }
+
+  /**
+   * `nextTable` of every layer in order (the same draws), not stored: on a data-parallel replica
+   * (`shard`) `labels` are the whole batch's, `grads[t]` this replica's rows, and the chosen rows
+   * are fetched from the replicas holding them in one exchange. Caller owns the tables.
+   */
+  nextTables(grads: readonly T[], labels: Int32Array, rng: Rng, shard?: BatchShard<T>): T[] {
+    const built: T[] = [];
+    const build = (make: (t: number) => T) => {
+      try {
+        grads.forEach((_, t) => {
+          built.push(make(t));
+        });
+        return built;
+      } catch (error) {
+        this.ops.dispose(built);
+        throw error;
+      }
+    };
+    if (shard === undefined) return build((t) => this.nextTable(t, grads[t], labels, rng));
+    const checked = validateLabels(labels, this.numClasses, 'labels', shard.batchSize);
+    grads.forEach((g, t) => {
+      this.checkLayer(t);
+      assertShape(this.ops.shape(g), [shard.end - shard.start, ...this.sampleShapes[t]], 'grads');
+    });
+    const picks = grads.map(() => pickOnePerClass(checked, this.numClasses, rng));
+    const picked = shard.gatherRows(grads.map((local, t) => ({ local, indices: picks[t].srcRows })));
     try {
-      return this.ops.scatterRows(
-        this.tables[layer],
-        rows,
-        picked,
-        Int32Array.from(srcRows, (_, k) => k),
+      return build((t) =>
+        this.ops.scatterRows(
+          this.tables[t],
+          picks[t].rows,
+          picked[t],
+          Int32Array.from(picks[t].srcRows, (_, k) => k),
+        ),
       );
     } finally {
       this.ops.dispose(picked);

@@ -22,7 +22,7 @@ function train(options: TrainingAlgorithmOptions, withShard: boolean): number[] 
       end: size,
       batchSize: size,
       labels: batch.labels,
-      gatherRows: (local, indices) => ops.gatherRows(local, indices),
+      gatherRows: (parts) => parts.map(({ local, indices }) => ops.gatherRows(local, indices)),
     };
     const settings = { eps: 0.25, noise: true };
     const out = algorithm.step(model, batch, settings, createRng(70 + step), withShard ? shard : undefined);

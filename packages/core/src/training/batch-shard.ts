@@ -15,12 +15,18 @@ export interface BatchShard<T> {
   /** The whole batch's labels (length `batchSize`), when the batch has labels. */
   readonly labels?: Int32Array;
   /**
-   * Rows `indices` of a `[of, ...]` tensor (`of`: this batch's size by default, or an earlier
-   * batch's) of which each replica holds its rows as the batch of that size was split (`local`):
-   * the same `[indices.length, ...]` on every replica. A collective: every replica calls it, in the
-   * same order, with the same indices.
+   * For each part, rows `indices` of a `[of, ...]` tensor (`of`: this batch's size by default, or an
+   * earlier batch's) of which each replica holds its rows as a batch of that size is split
+   * (`local`): the same `[indices.length, ...]` on every replica. A collective (one exchange for all
+   * the parts): every replica calls it, in the same order, with the same indices.
    */
-  gatherRows(local: T, indices: Int32Array, of?: number): T;
+  gatherRows(parts: readonly GatherPart<T>[], of?: number): T[];
+}
+
+/** One tensor's rows to gather (see `BatchShard.gatherRows`). */
+export interface GatherPart<T> {
+  readonly local: T;
+  readonly indices: Int32Array;
 }
 
 /** This replica's part of `values`, one per sample of the whole batch (all of it without a shard). */

@@ -3,6 +3,7 @@ import {
   AnlError,
   type BatchShard,
   createRng,
+  type GatherPart,
   createTrainingAlgorithm,
   type NoiseFn,
   rngState,
@@ -292,7 +293,7 @@ export class Replica {
       end,
       batchSize,
       ...(labels === undefined ? {} : { labels }),
-      gatherRows: (local, indices, of) => this.gatherRows(local, indices, of ?? batchSize),
+      gatherRows: (parts, of) => this.gatherRows(parts, of ?? batchSize),
     };
     try {
       const { loss } = algorithm.step(
@@ -361,38 +362,72 @@ export class Replica {
   }
 
   /**
-   * Rows `indices` of a tensor each worker holds its rows of: every worker writes the ones it holds
-   * into a gather area, and after the collective each reads them all. The two areas take turns, so
-   * a worker that runs ahead to the next gather cannot overwrite one still being read.
+   * For each part, rows `indices` of a tensor each worker holds its rows of (as a batch of `of` is
+   * split): every worker writes the rows it holds into a gather area, and after the exchange each
+   * reads them all. Parts are packed into the area in order, one exchange per area-full (the same
+   * packing on every worker). The two areas take turns, so a worker that runs ahead to the next
+   * exchange cannot overwrite one still being read.
    */
-  private gatherRows(local: Tensor, indices: Int32Array, of: number): Tensor {
-    // This worker's rows of a batch of `of`, as such a batch is split.
+  private gatherRows(parts: readonly GatherPart<Tensor>[], of: number): Tensor[] {
     const [start, end] = rowsOf(this.start.index, this.sizes.workers, of);
-    const rowSize = local.shape.slice(1).reduce((a, b) => a * b, 1);
-    if (local.shape[0] !== end - start) {
-      throw new AnlError(
-        'SHAPE_MISMATCH',
-        `a gathered tensor must hold this worker's ${end - start} rows of a batch of ${of}, got [${local.shape}]`,
-        { argument: 'local' },
-      );
-    }
     const { data, layout } = this;
-    if (indices.length * rowSize > layout.gatherFloats) {
-      throw new AnlError(
-        'UNSUPPORTED',
-        `a gather of ${indices.length} rows of ${rowSize} values does not fit the pool's gather area (${layout.gatherFloats})`,
-        { argument: 'model' },
-      );
-    }
-    const area = layout.gathers[this.gathered++ % 2];
-    const values = valuesOf(local).slice();
-    indices.forEach((row, k) => {
-      if (row >= start && row < end) {
-        data.set(values.subarray((row - start) * rowSize, (row - start + 1) * rowSize), area + k * rowSize);
+    const rowSizes = parts.map(({ local, indices }) => {
+      const rowSize = local.shape.slice(1).reduce((a, b) => a * b, 1);
+      if (local.shape[0] !== end - start) {
+        throw new AnlError(
+          'SHAPE_MISMATCH',
+          `a gathered tensor must hold this worker's ${end - start} rows of a batch of ${of}, got [${local.shape}]`,
+          { argument: 'local' },
+        );
       }
+      if (indices.length * rowSize > layout.gatherFloats) {
+        throw new AnlError(
+          'UNSUPPORTED',
+          `a gather of ${indices.length} rows of ${rowSize} values does not fit the pool's gather area (${layout.gatherFloats})`,
+          { argument: 'model' },
+        );
+      }
+      return rowSize;
     });
-    this.sync(Reply.SYNC);
-    return tensorOf(data, area, area + indices.length * rowSize, [indices.length, ...local.shape.slice(1)]);
+    const out: Tensor[] = [];
+    try {
+      for (let next = 0; next < parts.length; ) {
+        const area = layout.gathers[this.gathered++ % 2];
+        const chunk: { part: number; at: number }[] = [];
+        for (let used = 0; next < parts.length; next++) {
+          const floats = parts[next].indices.length * rowSizes[next];
+          if (used + floats > layout.gatherFloats) break;
+          chunk.push({ part: next, at: area + used });
+          used += floats;
+        }
+        for (const { part, at } of chunk) {
+          const rowSize = rowSizes[part];
+          const values = valuesOf(parts[part].local).slice();
+          parts[part].indices.forEach((row, k) => {
+            if (row >= start && row < end) {
+              data.set(
+                values.subarray((row - start) * rowSize, (row - start + 1) * rowSize),
+                at + k * rowSize,
+              );
+            }
+          });
+        }
+        this.sync(Reply.SYNC);
+        for (const { part, at } of chunk) {
+          const { local, indices } = parts[part];
+          out.push(
+            tensorOf(data, at, at + indices.length * rowSizes[part], [
+              indices.length,
+              ...local.shape.slice(1),
+            ]),
+          );
+        }
+      }
+      return out;
+    } catch (error) {
+      dispose(out);
+      throw error;
+    }
   }
 
   /**

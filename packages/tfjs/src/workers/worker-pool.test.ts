@@ -170,6 +170,36 @@ describe('WorkerPoolModel', () => {
     }
   });
 
+  it("CANL's cache rows of many classes take several exchanges when they do not fit the gather area at once", async () => {
+    const single = tinyDenseModel({ seed: 13, classes: 7 });
+    const pooled = tinyDenseModel({ seed: 13, classes: 7 });
+    const pool = await startWorkerPool(new TfjsTrainableModel(pooled, { optimizer: tf.train.sgd(0.2) }), {
+      workers: 2,
+      backend: 'cpu',
+      batchSize: 7,
+    });
+    // 7 classes present: 7 rows of 5 values at each of the two noise points; the area holds 7 × 5.
+    const { xs, ys } = tinyData(7, [4], 7, 3);
+    const batch = { x: xs, y: ys, labels: Int32Array.from({ length: 7 }, (_, i) => i), batchSize: 7 };
+    try {
+      for (const [model, trainable] of [
+        [single, new TfjsTrainableModel(single, { optimizer: tf.train.sgd(0.2) })],
+        [pooled, pool],
+      ] as const) {
+        const algorithm = createTrainingAlgorithm(trainable.ops, { method: 'canl', numClasses: 7 });
+        const rng = createRng(5);
+        for (let step = 0; step < 3; step++) algorithm.step(trainable, batch, SETTINGS, rng).loss.dispose();
+        algorithm.dispose();
+        expect(valuesOf(model)[0].length).toBeGreaterThan(0);
+      }
+      expect(pool.stepsOnWorkers).toBe(3);
+      expectClose(valuesOf(single), valuesOf(pooled));
+    } finally {
+      tf.dispose([xs, ys]);
+      await pool.terminate();
+    }
+  });
+
   it('a batch larger than the shared areas were made for grows them (every worker gets the new ones)', async () => {
     const single = tinyDenseModel({ seed: 6 });
     const pooled = tinyDenseModel({ seed: 6 });

@@ -58,8 +58,8 @@ export class CanlRunner<T> implements MethodRunner<T> {
       });
       // Build the new cache tables before the update so nothing can fail after it.
       const grads = result.noiseGradients as readonly T[];
-      for (let t = 0; t < grads.length; t++)
-        newTables.push(ops.keep(cache.nextTable(t, grads[t], ctx.shard?.labels ?? labels, rng, ctx.shard)));
+      for (const table of cache.nextTables(grads, ctx.shard?.labels ?? labels, rng, ctx.shard))
+        newTables.push(ops.keep(table));
       ops.dispose(grads);
       const pass = result;
       result = undefined;

@@ -73,7 +73,8 @@ export class LatRunner<T> implements MethodRunner<T> {
     const all = Int32Array.from({ length: shard.batchSize }, (_, i) => i % this.previousBatchSize);
     const mine = Int32Array.from({ length: batch.batchSize }, (_, i) => shard.start + i);
     return ops.tidy(() => {
-      const rows = ops.gatherRows(shard.gatherRows(previous, all, this.previousBatchSize), mine);
+      const [gathered] = shard.gatherRows([{ local: previous, indices: all }], this.previousBatchSize);
+      const rows = ops.gatherRows(gathered, mine);
       return batch.batchSize === 0 ? rows : latNoise(ops, rows, settings.eps, batch.batchSize);
     });
   }
