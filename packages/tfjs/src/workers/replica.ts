@@ -172,15 +172,7 @@ export class Replica {
     if (flags & Flag.LOAD_WEIGHTS) this.loadWeights(this.trainableWeights, layout.weights);
     if (flags & Flag.LOAD_STATE) this.loadWeights(this.stateWeights, layout.weights + layout.trainableTotal);
     const { x, y } = this.batchTensors(flags, start, end);
-    let correct = 0;
-    trainable.predictionObserver =
-      flags & Flag.COUNT_CORRECT
-        ? (yTrue, yPred) => {
-            correct = tidy(() =>
-              sum(cast(equal(argMax(yPred, -1), argMax(yTrue, -1)), 'float32')),
-            ).dataSync()[0];
-          }
-        : null;
+    const correct = this.observeCorrect(flags);
     const owned: Tensor[] = [];
     const noise: NoiseFn<Tensor> = (t, h) => {
       const size = sizes.pointSizes[t];
@@ -229,7 +221,7 @@ export class Replica {
           readInto(g, data, layout.pointGradients[t] + start * sizes.pointSizes[t]);
         });
         if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
-        this.control[this.base + Slot.CORRECT] = correct;
+        this.control[this.base + Slot.CORRECT] = correct();
       } finally {
         dispose([
           result.loss,
@@ -268,15 +260,7 @@ export class Replica {
     const rng = createRng(0);
     setRngState(rng, message.rng);
     this.gathered = 0;
-    let correct = 0;
-    this.trainable.predictionObserver =
-      flags & Flag.COUNT_CORRECT
-        ? (yTrue, yPred) => {
-            correct = tidy(() =>
-              sum(cast(equal(argMax(yPred, -1), argMax(yTrue, -1)), 'float32')),
-            ).dataSync()[0];
-          }
-        : null;
+    const correct = this.observeCorrect(flags);
     const model = new ReplicaStepModel(
       this.trainable,
       {
@@ -317,7 +301,7 @@ export class Replica {
       this.trainable.predictionObserver = null;
       model.dispose();
     }
-    this.control[this.base + Slot.CORRECT] = correct;
+    this.control[this.base + Slot.CORRECT] = correct();
     if (this.start.index === 0) {
       (rngState(rng) as number[]).forEach((word, i) => {
         this.control[this.base + Slot.RNG + i] = word;
@@ -339,6 +323,20 @@ export class Replica {
       );
     }
     return std;
+  }
+
+  /** With COUNT_CORRECT, counts the correct predictions of each weight pass; returns the last count. */
+  private observeCorrect(flags: number): () => number {
+    let correct = 0;
+    this.trainable.predictionObserver =
+      flags & Flag.COUNT_CORRECT
+        ? (yTrue, yPred) => {
+            correct = tidy(() =>
+              sum(cast(equal(argMax(yPred, -1), argMax(yTrue, -1)), 'float32')),
+            ).dataSync()[0];
+          }
+        : null;
+    return () => correct;
   }
 
   /** Tells main this worker reached a collective (or an update) and waits for the go-ahead. */
