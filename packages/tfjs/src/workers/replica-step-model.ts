@@ -32,14 +32,17 @@ export class ReplicaStepModel implements TrainableModelV1<Tensor, NamedGradients
   readonly specificationVersion = 'v1' as const;
   readonly ops: TensorOpsV1<Tensor>;
   readonly noisePoints: readonly NoisePointInfo[];
-  /** Zeros of each point's local shape: the h handed with s(h) after an observing pass. */
-  private readonly standIns: Tensor[] = [];
 
   constructor(
     private readonly replica: TfjsTrainableModel,
     private readonly link: ReplicaLink,
     /** This worker's rows over the whole batch's: its gradients' weight. */
     private readonly share: number,
+    /**
+     * Zeros of each point's local shape, the h handed with s(h) after an observing pass: kept by the
+     * worker from step to step (a ResNet's are megabytes to make each time) and freed by it.
+     */
+    private readonly standIns: Tensor[],
   ) {
     this.ops = replica.ops;
     this.noisePoints = replica.noisePoints;
@@ -137,11 +140,6 @@ export class ReplicaStepModel implements TrainableModelV1<Tensor, NamedGradients
 
   disposeGradients(gradients: NamedGradients): void {
     dispose(Object.values(gradients));
-  }
-
-  dispose(): void {
-    dispose(this.standIns);
-    this.standIns.length = 0;
   }
 
   private standIn(t: number, rows: number): Tensor {

@@ -77,6 +77,8 @@ export class Replica {
   private batch: { x: Tensor; y: Tensor } | null = null;
   /** The algorithms of replicated steps, by id (each keeps its state: CANL's cache, LAT's gradients). */
   private readonly algorithms = new Map<number, TrainingAlgorithm<Tensor>>();
+  /** Zeros of each noise point's shape for replicated steps (see ReplicaStepModel). */
+  private readonly standIns: Tensor[] = [];
   /** Row gathers so far in this step: they take the two gather areas in turn. */
   private gathered = 0;
 
@@ -109,6 +111,7 @@ export class Replica {
         dispose(this.batch === null ? [] : [this.batch.x, this.batch.y]);
         for (const algorithm of this.algorithms.values()) algorithm.dispose();
         this.algorithms.clear();
+        dispose(this.standIns);
         this.reply(Reply.DONE);
         return;
       }
@@ -270,6 +273,7 @@ export class Replica {
         update: (gradients) => this.update(gradients),
       },
       (end - start) / batchSize,
+      this.standIns,
     );
     const labels = message.labels;
     const shard: BatchShard<Tensor> = {
@@ -299,7 +303,6 @@ export class Replica {
       }
     } finally {
       this.trainable.predictionObserver = null;
-      model.dispose();
     }
     this.control[this.base + Slot.CORRECT] = correct();
     if (this.start.index === 0) {
