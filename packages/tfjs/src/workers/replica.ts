@@ -403,7 +403,8 @@ export class Replica {
         }
         for (const { part, at } of chunk) {
           const rowSize = rowSizes[part];
-          const values = valuesOf(parts[part].local).slice();
+          // A view of the tensor (on wasm, its memory in the heap): copied from before anything allocates.
+          const values = valuesOf(parts[part].local);
           parts[part].indices.forEach((row, k) => {
             if (row >= start && row < end) {
               data.set(
