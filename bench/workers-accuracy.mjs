@@ -2,7 +2,7 @@
 // Experiment (not a test): one Fashion-MNIST epoch of LeNet-5 with trainWithNoise on 1 and on N
 // workers, same weights and seed; the test accuracies should agree within sampling noise
 // (10,000 test images: a standard error of ~0.3 points at 90 %).
-// node bench/workers-accuracy.mjs [--workers 2] [--methods none,anl] [--seeds 1]
+// node bench/workers-accuracy.mjs [--workers 2] [--methods none,anl,canl] [--seeds 1]
 import { lenet5 } from '@anl/models';
 import { loadFashionMnist } from '@anl/models/node';
 import { trainWithNoise } from '@anl/tfjs';
@@ -15,7 +15,7 @@ const arg = (name, fallback) => {
   return i < 0 ? fallback : process.argv[i + 1];
 };
 const workers = Number(arg('workers', '2'));
-const methods = arg('methods', 'none,anl').split(',');
+const methods = arg('methods', 'none,anl,canl').split(',');
 const seeds = arg('seeds', '1').split(',').map(Number);
 await enableWasmTraining();
 const data = await loadFashionMnist({ source: 'auto', progress: false });
