@@ -1,4 +1,5 @@
 import { backend, getBackend, type Tensor, tensor } from '@tensorflow/tfjs-core';
+import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { copyOut } from './protocol';
 
 // Activations and noise cross the shared buffer every pass (tens of MB for ResNet-20), so the
@@ -50,4 +51,26 @@ export function tensorOf(view: Float32Array, from: number, to: number, shape: nu
   return wasmInternals() === null
     ? tensor(copyOut(view, from, to), shape)
     : tensor(view.subarray(from, to), shape);
+}
+
+/** Each weight's values, one after the other, into `data` from `at` on. */
+export function writeWeights(weights: readonly LayerVariable[], data: Float32Array, at: number): void {
+  let offset = at;
+  for (const w of weights) {
+    const value = w.read();
+    readInto(value, data, offset);
+    offset += value.size;
+  }
+}
+
+/** The inverse: each weight takes its values from `data`, one after the other, from `at` on. */
+export function loadWeights(weights: readonly LayerVariable[], data: Float32Array, at: number): void {
+  let offset = at;
+  for (const w of weights) {
+    const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
+    const value = tensorOf(data, offset, offset + size, w.shape as number[]);
+    w.write(value);
+    value.dispose();
+    offset += size;
+  }
 }

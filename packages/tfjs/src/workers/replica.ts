@@ -27,7 +27,7 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
-import { readInto, tensorOf, valuesOf } from './fast-copies';
+import { loadWeights, readInto, tensorOf, valuesOf, writeWeights } from './fast-copies';
 import {
   Command,
   type DataLayout,
@@ -172,9 +172,7 @@ export class Replica {
     const rows = end - start;
     const { layout, data, trainable } = this;
     const sizes = this.sizes;
-    if (flags & Flag.LOAD_WEIGHTS) this.loadWeights(this.trainableWeights, layout.weights);
-    if (flags & Flag.LOAD_STATE) this.loadWeights(this.stateWeights, layout.weights + layout.trainableTotal);
-    const { x, y } = this.batchTensors(flags, start, end);
+    const { x, y } = this.loadFor(flags, start, end);
     const correct = this.observeCorrect(flags);
     const owned: Tensor[] = [];
     const noise: NoiseFn<Tensor> = (t, h) => {
@@ -223,7 +221,7 @@ export class Replica {
         result.noiseGradients?.forEach((g, t) => {
           readInto(g, data, layout.pointGradients[t] + start * sizes.pointSizes[t]);
         });
-        if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
+        if (flags & Flag.SEND_STATE) writeWeights(this.stateWeights, this.data, layout.state);
         this.control[this.base + Slot.CORRECT] = correct();
       } finally {
         dispose([
@@ -252,9 +250,7 @@ export class Replica {
     const end = slot(Slot.ROW_END);
     const batchSize = slot(Slot.BATCH);
     const { layout } = this;
-    if (flags & Flag.LOAD_WEIGHTS) this.loadWeights(this.trainableWeights, layout.weights);
-    if (flags & Flag.LOAD_STATE) this.loadWeights(this.stateWeights, layout.weights + layout.trainableTotal);
-    const { x, y } = this.batchTensors(flags, start, end);
+    const { x, y } = this.loadFor(flags, start, end);
     let algorithm = this.algorithms.get(message.algorithm);
     if (algorithm === undefined) {
       algorithm = createTrainingAlgorithm(this.trainable.ops, message.options as TrainingAlgorithmOptions);
@@ -311,7 +307,7 @@ export class Replica {
       });
       this.control[this.base + Slot.STATE_BYTES] = algorithm.stateBytes();
     }
-    if (flags & Flag.SEND_STATE) this.writeWeights(this.stateWeights, layout.state);
+    if (flags & Flag.SEND_STATE) writeWeights(this.stateWeights, this.data, layout.state);
   }
 
   /** s(h) of the whole batch at point t from every worker's moments (the same on every worker). */
@@ -359,7 +355,7 @@ export class Replica {
       at += sizes.trainableSizes[i];
     });
     this.sync(Reply.UPDATE);
-    this.loadWeights(this.trainableWeights, layout.weights);
+    loadWeights(this.trainableWeights, this.data, layout.weights);
   }
 
   /**
@@ -475,6 +471,15 @@ export class Replica {
     return tensor(eta, shape);
   }
 
+  /** Main's weights and state when the flags say they changed; this worker's rows of the batch. */
+  private loadFor(flags: number, start: number, end: number): { x: Tensor; y: Tensor } {
+    const { layout } = this;
+    if (flags & Flag.LOAD_WEIGHTS) loadWeights(this.trainableWeights, this.data, layout.weights);
+    if (flags & Flag.LOAD_STATE)
+      loadWeights(this.stateWeights, this.data, layout.weights + layout.trainableTotal);
+    return this.batchTensors(flags, start, end);
+  }
+
   private batchTensors(flags: number, start: number, end: number): { x: Tensor; y: Tensor } {
     if (flags & Flag.SAME_BATCH && this.batch !== null) return this.batch;
     dispose(this.batch === null ? [] : [this.batch.x, this.batch.y]);
@@ -492,25 +497,5 @@ export class Replica {
     ]);
     this.batch = { x, y };
     return this.batch;
-  }
-
-  private loadWeights(weights: readonly LayerVariable[], from: number): void {
-    let at = from;
-    for (const w of weights) {
-      const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
-      const value = tensorOf(this.data, at, at + size, w.shape as number[]);
-      w.write(value);
-      value.dispose();
-      at += size;
-    }
-  }
-
-  private writeWeights(weights: readonly LayerVariable[], at: number): void {
-    let offset = at;
-    for (const w of weights) {
-      const value = w.read();
-      readInto(value, this.data, offset);
-      offset += value.size;
-    }
   }
 }

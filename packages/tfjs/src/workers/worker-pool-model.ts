@@ -29,7 +29,7 @@ import {
   nonFiniteGradients,
   type TfjsTrainableModel,
 } from '../training/tfjs-trainable-model';
-import { readInto, tensorOf } from './fast-copies';
+import { loadWeights, readInto, tensorOf, writeWeights } from './fast-copies';
 import {
   Command,
   type DataLayout,
@@ -277,7 +277,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     } finally {
       dispose(Object.values(gradients));
     }
-    this.writeWeights(this.trainableWeights, this.layout.weights);
+    writeWeights(this.trainableWeights, this.data, this.layout.weights);
     this.weightsStale = false;
   }
 
@@ -309,11 +309,11 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     if (sameBatch) flags |= Flag.SAME_BATCH;
     else this.writeBatch(x, y, this.areas.sizes);
     if (this.weightsStale) {
-      this.writeWeights(this.trainableWeights, this.layout.weights);
+      writeWeights(this.trainableWeights, this.data, this.layout.weights);
       flags |= Flag.LOAD_WEIGHTS;
     }
     if (this.stateStale && this.stateWeights.length > 0) {
-      this.writeWeights(this.stateWeights, this.layout.weights + this.layout.trainableTotal);
+      writeWeights(this.stateWeights, this.data, this.layout.weights + this.layout.trainableTotal);
       flags |= Flag.LOAD_STATE;
     }
     return flags;
@@ -567,14 +567,7 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
 
   /** Worker 0's non-trainable weights (BatchNorm's moving statistics) into main's model. */
   private readState(): void {
-    let at = this.layout.state;
-    for (const w of this.stateWeights) {
-      const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
-      const value = tensorOf(this.data, at, at + size, w.shape as number[]);
-      w.write(value);
-      value.dispose();
-      at += size;
-    }
+    loadWeights(this.stateWeights, this.data, this.layout.state);
   }
 
   private writeBatch(x: Tensor, y: Tensor, sizes: LayoutSizes): void {
@@ -587,15 +580,6 @@ export class WorkerPoolModel implements TrainableModelV1<Tensor, NamedGradients>
     }
     readInto(x, this.data, this.layout.x);
     readInto(y, this.data, this.layout.y);
-  }
-
-  private writeWeights(weights: readonly LayerVariable[], at: number): void {
-    let offset = at;
-    for (const w of weights) {
-      const value = w.read();
-      readInto(value, this.data, offset);
-      offset += value.size;
-    }
   }
 
   /** A batch larger than the areas: new areas for every worker (sent through its port), weights resent. */
